@@ -1,0 +1,1 @@
+"""The ASGI application: management API, public SDK and collect endpoints, dashboard."""
