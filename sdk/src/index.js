@@ -1,0 +1,41 @@
+import { compileCohorts } from "./engine/index.js";
+import { createSdk } from "./sdk.js";
+import { installApi } from "./api.js";
+
+// The entry point: reads the configuration off its own <script> tag, then
+// installs the API. Nothing here may throw into the host page, not even on a
+// mistyped snippet; with the debug flag on, the reason is logged.
+(function (win) {
+  let debug = false;
+  try {
+    const doc = win.document;
+    const script =
+      doc.currentScript || doc.querySelector("script[data-sdk-key]");
+    const attr = (name) => script.getAttribute("data-" + name);
+    if (win.cohortcast && win.cohortcast.loaded) return;
+    try {
+      debug = !!win.localStorage.getItem("cohortcast:debug");
+    } catch (e) {
+      // Blocked storage only means no debug flag from it.
+    }
+    debug = debug || attr("debug") === "true";
+
+    const sdk = createSdk({
+      win: win,
+      compile: compileCohorts,
+      origin: new URL(script.src, win.location.href).origin,
+      sdkKey: attr("sdk-key") || "",
+      debug: debug,
+      consentRequired: attr("consent-required") === "true",
+    });
+    let page = {};
+    try {
+      page = JSON.parse(attr("page-properties") || "{}");
+    } catch (e) {
+      if (debug) win.console.warn("[cohortcast] bad data-page-properties");
+    }
+    installApi(win, sdk, page);
+  } catch (e) {
+    if (debug) win.console.warn("[cohortcast] could not start: " + e);
+  }
+})(window);

@@ -1,0 +1,68 @@
+// Every key the SDK owns starts with this prefix, so that consent(false) can
+// clear them all without touching the publisher's keys.
+export const PREFIX = "cohortcast:";
+
+/**
+ * A JSON store over localStorage that degrades to memory. Until `persist(true)`
+ * (consent, or none required) writes stay in memory; reads still see what an
+ * earlier, consented page view stored. Values are kept serialised in memory too
+ * so that callers never share a mutable object with the store.
+ */
+export function createStorage(win, warn) {
+  const memory = {};
+  let local = null;
+  let persisting = false;
+
+  try {
+    local = win.localStorage;
+    local.getItem(PREFIX + "debug");
+  } catch (e) {
+    local = null;
+    warn("storage", "localStorage is blocked; state lasts for this page only");
+  }
+
+  function get(key) {
+    let raw = memory[key];
+    try {
+      if (raw === undefined && local) raw = local.getItem(PREFIX + key);
+      return raw == null ? null : JSON.parse(raw);
+    } catch (e) {
+      warn("corrupt", "ignored an unreadable stored value for " + key);
+      return null;
+    }
+  }
+
+  /** `always` stores even before consent: only for the refusal itself. */
+  function set(key, value, always) {
+    const raw = JSON.stringify(value);
+    if ((persisting || always) && local) {
+      try {
+        local.setItem(PREFIX + key, raw);
+        delete memory[key];
+        return;
+      } catch (e) {
+        warn("quota", "localStorage refused a write; keeping it in memory");
+      }
+    }
+    memory[key] = raw;
+  }
+
+  function persist(on) {
+    persisting = on;
+    if (on) Object.keys(memory).forEach((key) => set(key, get(key)));
+  }
+
+  function clear() {
+    Object.keys(memory).forEach((key) => delete memory[key]);
+    try {
+      for (let i = local ? local.length : 0; i--;) {
+        const name = local.key(i);
+        if (name && name.indexOf(PREFIX) === 0) local.removeItem(name);
+      }
+    } catch (e) {
+      warn("storage", "could not clear localStorage");
+    }
+  }
+
+  return { get, set, persist, clear };
+}

@@ -1,0 +1,95 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { loadPage } from "../testkit/helpers.mjs";
+import { config, memoryLocalStorage } from "../testkit/fake-window.mjs";
+import { createStorage } from "../src/storage.js";
+
+const BROKEN = [
+  null,
+  "not json",
+  [],
+  { version: 1, cohorts: "x", routing: "y" },
+  { routing: [null, { tag_id: 5 }, { tag_id: "1", cohort_codes: [1] }] },
+  new Error("offline"),
+];
+
+for (const answer of BROKEN) {
+  test(`a broken configuration (${JSON.stringify(answer) ?? answer}) degrades quietly`, async () => {
+    const page = await loadPage({ config: () => answer });
+    page.cc.track("Score");
+    page.cc.identify("u", null);
+    page.cc.on("entry", () => {});
+    await page.tick(60000);
+
+    assert.ok(Array.isArray(page.cc.cohorts()));
+    assert.deepEqual(page.pixels, []);
+  });
+}
+
+test("a configuration without Pinterest settings uses the defaults", async () => {
+  const page = await loadPage({ config: config({ pinterest: null }) });
+  page.cc.track("Score");
+
+  assert.equal(page.pixels[0].origin, "https://ct.pinterest.com");
+  assert.equal(page.pixels[0].searchParams.get("event"), "custom");
+});
+
+test("an engine that throws is contained", async () => {
+  const compile = () => {
+    throw new Error("engine bug");
+  };
+  const page = await loadPage({ compile });
+  page.cc.track("Score");
+  assert.deepEqual(page.cc.cohorts(), []);
+});
+
+test("blocked localStorage falls back to memory for the page", async () => {
+  const page = await loadPage({ localStorage: null });
+  page.cc.track("Score");
+  await page.tick(1000);
+
+  assert.equal(page.pixels.length, 1);
+  assert.deepEqual(page.cc.cohorts(), ["sport"]);
+  assert.ok(page.collects.length > 0);
+  assert.ok(page.warnings.some((w) => w.includes("localStorage is blocked")));
+});
+
+test("a store that refuses writes keeps values in memory", () => {
+  const local = memoryLocalStorage();
+  local.setItem = () => {
+    throw new Error("QuotaExceededError");
+  };
+  const storage = createStorage({ localStorage: local }, () => {});
+  storage.persist(true);
+  storage.set("a", { b: 1 });
+  assert.deepEqual(storage.get("a"), { b: 1 });
+});
+
+test("stored values are copies, not shared objects", () => {
+  const storage = createStorage(
+    { localStorage: memoryLocalStorage() },
+    () => {},
+  );
+  const value = { n: 1 };
+  storage.set("a", value);
+  value.n = 2;
+  assert.deepEqual(storage.get("a"), { n: 1 });
+});
+
+test("a corrupt stored value is ignored", async () => {
+  const localStorage = memoryLocalStorage();
+  localStorage.setItem("cohortcast:state", "{not json");
+  localStorage.setItem("cohortcast:config", "[1,");
+  const page = await loadPage({ localStorage });
+  page.cc.track("Score");
+  assert.deepEqual(page.cc.cohorts(), ["sport"]);
+});
+
+test("a cached configuration is used at once while it refreshes", async () => {
+  const localStorage = memoryLocalStorage();
+  await loadPage({ localStorage });
+  const next = await loadPage({ localStorage, config: new Error("offline") });
+  next.cc.track("Score");
+
+  assert.equal(next.pixels.length, 1);
+});
