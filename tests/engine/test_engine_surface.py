@@ -1,0 +1,79 @@
+"""The engine's public surface is a contract (docs/ARCHITECTURE.md): pin it."""
+
+import inspect
+
+import cohortcast.engine as engine
+
+
+def test_the_engine_exports_exactly_the_documented_names() -> None:
+    assert sorted(engine.__all__) == [
+        "Change",
+        "CohortSet",
+        "Definition",
+        "DefinitionError",
+        "Event",
+        "UserState",
+        "parse_definition",
+        "references",
+    ]
+
+
+def test_definition_error_is_a_value_error_with_path_and_value() -> None:
+    error = engine.DefinitionError("definition.event", 3, "3 is not an event name")
+
+    assert isinstance(error, ValueError)
+    assert (error.path, error.value) == ("definition.event", 3)
+    assert str(error) == "definition.event: 3 is not an event name"
+
+
+def test_parse_definition_defaults_its_path_to_definition() -> None:
+    parameters = inspect.signature(engine.parse_definition).parameters
+
+    assert list(parameters) == ["raw", "path"]
+    assert parameters["path"].default == "definition"
+
+
+def test_cohort_set_offers_the_documented_methods() -> None:
+    for name in (
+        "compile",
+        "new_state",
+        "process",
+        "advance",
+        "next_change_time",
+        "members",
+        "evaluate_history",
+    ):
+        assert callable(getattr(engine.CohortSet, name)), name
+
+
+def test_event_and_change_carry_the_documented_fields() -> None:
+    event = engine.Event("Pageview", 1_000, {"path": "/"})
+    change = engine.Change("travel", "entry", 1_000)
+
+    assert (event.name, event.time, event.properties) == (
+        "Pageview",
+        1_000,
+        {"path": "/"},
+    )
+    assert (change.cohort, change.kind, change.time) == ("travel", "entry", 1_000)
+
+
+def test_the_engine_imports_nothing_outside_the_standard_library() -> None:
+    import ast
+    import pathlib
+    import sys
+
+    package = pathlib.Path(engine.__file__).parent
+    for module in package.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                assert top in sys.stdlib_module_names or top == "__future__", (
+                    f"{module.name} imports {name}"
+                )
