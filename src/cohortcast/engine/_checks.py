@@ -17,11 +17,19 @@ def string_value(raw: object, path: str, what: str) -> str:
         raise DefinitionError(
             path, raw, f"{quote(raw)} is not {what}; use a non-empty string"
         )
-    if len(raw) > MAX_STRING:
+    if too_long(raw):
         raise DefinitionError(
             path, raw, f"{quote(raw)} is longer than {MAX_STRING} characters"
         )
     return raw
+
+
+def too_long(text: str) -> bool:
+    """Over MAX_STRING as JavaScript counts (UTF-16 code units), so that the
+    server never accepts a string the browser SDK would refuse."""
+    if len(text) <= MAX_STRING // 2:
+        return False
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2 > MAX_STRING
 
 
 def property_path(raw: object, path: str) -> str:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import cast, get_args
 
-from ._checks import MAX_STRING, finite_number, object_keys, or_list, property_path
+from ._checks import (
+    MAX_STRING,
+    finite_number,
+    object_keys,
+    or_list,
+    property_path,
+    too_long,
+)
 from ._errors import DefinitionError, quote
 from ._model import Predicate, PredicateOp, Scalar
 
@@ -146,7 +153,7 @@ def _is_scalar(value: object) -> bool:
 
 
 def _short_enough(value: Scalar, path: str) -> Scalar:
-    if isinstance(value, str) and len(value) > MAX_STRING:
+    if isinstance(value, str) and too_long(value):
         raise DefinitionError(
             path, value, f"{quote(value)} is longer than {MAX_STRING} characters"
         )
