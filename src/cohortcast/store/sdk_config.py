@@ -1,0 +1,74 @@
+"""What the SDK configuration is made of: the workspace's cohorts and routing.
+
+The web layer adds the process settings (pixel URL, collect URL) and caches
+the rendered JSON by :class:`ConfigStamp`, which changes with every mutation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.orm import Session
+
+from cohortcast.pinterest.routing import Route
+from cohortcast.store.models import Cohort, Workspace
+from cohortcast.store.routing import load_routing
+
+# Built once: this lookup runs on every config request, every 304 included.
+_STAMP_QUERY = select(Workspace.id, Workspace.config_version).where(
+    Workspace.sdk_key == bindparam("sdk_key")
+)
+
+
+@dataclass(frozen=True)
+class ConfigStamp:
+    """Identifies one state of a workspace's SDK configuration."""
+
+    workspace_id: str
+    config_version: int
+
+
+class SdkCohort(TypedDict):
+    """A cohort as the browser needs it."""
+
+    code: str
+    definition: Any
+
+
+@dataclass(frozen=True)
+class SdkContent:
+    """The workspace-specific part of the SDK configuration."""
+
+    cohorts: list[SdkCohort]
+    routing: list[Route]
+
+
+def find_config_stamp(
+    connection: Connection | Session, sdk_key: str
+) -> ConfigStamp | None:
+    """The current stamp of the workspace with ``sdk_key``, or None if unknown.
+
+    One indexed lookup; cheap enough to run on every request, which is what
+    lets every server process answer with the latest configuration.
+    """
+    row = connection.execute(_STAMP_QUERY, {"sdk_key": sdk_key}).one_or_none()
+    if row is None:
+        return None
+    return ConfigStamp(row.id, row.config_version)
+
+
+def load_sdk_content(session: Session, workspace_id: str) -> SdkContent:
+    """Every enabled cohort (code and definition, by code) and the routing table."""
+    cohorts = session.execute(
+        select(Cohort.code, Cohort.definition)
+        .where(Cohort.workspace_id == workspace_id, Cohort.enabled)
+        .order_by(Cohort.code)
+    )
+    return SdkContent(
+        cohorts=[
+            SdkCohort(code=code, definition=definition) for code, definition in cohorts
+        ],
+        routing=load_routing(session, workspace_id),
+    )

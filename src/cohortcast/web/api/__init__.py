@@ -1,0 +1,17 @@
+"""The management API under ``/api/v1``: one module per resource."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from cohortcast.web.api import activations, cohorts, integrations, workspace
+
+API_PREFIX = "/api/v1"
+
+
+def build_api_router() -> APIRouter:
+    """Every management route, mounted under :data:`API_PREFIX`."""
+    router = APIRouter(prefix=API_PREFIX)
+    for module in (workspace, integrations, cohorts, activations):
+        router.include_router(module.router)
+    return router
