@@ -15,7 +15,7 @@ function list(value) {
  */
 export function normaliseConfig(raw, warn) {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-    warn("config", "ignored a configuration that is not a JSON object");
+    warn("ignored a configuration that is not an object");
     return null;
   }
   const routing = list(raw.routing).filter(
@@ -25,7 +25,7 @@ export function normaliseConfig(raw, warn) {
       list(route.cohort_codes).every((code) => typeof code === "string"),
   );
   if (routing.length !== list(raw.routing).length) {
-    warn("routing", "ignored malformed routing entries in the configuration");
+    warn("ignored malformed routing entries");
   }
   return {
     version: String(raw.version),
@@ -54,7 +54,7 @@ export function fetchConfig(win, url, warn) {
     })
     .then((raw) => normaliseConfig(raw, warn))
     .catch((e) => {
-      warn("fetch-config", "could not load the configuration: " + e);
+      warn("no configuration: " + e);
       return null;
     });
 }

@@ -1,24 +1,26 @@
 import { compileCohorts } from "./engine/index.js";
 import { createSdk } from "./sdk.js";
 import { installApi } from "./api.js";
+import { createWarn } from "./log.js";
 
 // The entry point: reads the configuration off its own <script> tag, then
 // installs the API. Nothing here may throw into the host page, not even on a
 // mistyped snippet; with the debug flag on, the reason is logged.
 (function (win) {
-  let debug = false;
+  let warn = () => {};
   try {
     const doc = win.document;
     const script =
       doc.currentScript || doc.querySelector("script[data-sdk-key]");
     const attr = (name) => script.getAttribute("data-" + name);
+    let debug = attr("debug") === "true";
     if (win.cohortcast && win.cohortcast.loaded) return;
     try {
-      debug = !!win.localStorage.getItem("cohortcast:debug");
+      debug = debug || !!win.localStorage.getItem("cohortcast:debug");
     } catch (e) {
       // Blocked storage only means no debug flag from it.
     }
-    debug = debug || attr("debug") === "true";
+    warn = createWarn(win, debug);
 
     const sdk = createSdk({
       win: win,
@@ -32,10 +34,10 @@ import { installApi } from "./api.js";
     try {
       page = JSON.parse(attr("page-properties") || "{}");
     } catch (e) {
-      if (debug) win.console.warn("[cohortcast] bad data-page-properties");
+      warn("data-page-properties is not JSON");
     }
     installApi(win, sdk, page);
   } catch (e) {
-    if (debug) win.console.warn("[cohortcast] could not start: " + e);
+    warn("could not start: " + e);
   }
 })(window);

@@ -1,11 +1,11 @@
 // Warnings are for the publisher's developer, so they stay silent unless the
-// debug flag is on, and each kind is said once so a hot path cannot flood the
-// console.
+// debug flag is on, and each message is said once so a hot path cannot flood
+// the console.
 export function createWarn(win, enabled) {
   const said = {};
-  return function warn(kind, message) {
-    if (!enabled || said[kind]) return;
-    said[kind] = 1;
+  return function warn(message) {
+    if (!enabled || said[message]) return;
+    said[message] = 1;
     try {
       win.console.warn("[cohortcast] " + message);
     } catch (e) {
@@ -21,7 +21,7 @@ export function guard(warn, fn) {
     try {
       return fn.apply(null, arguments);
     } catch (e) {
-      warn("internal", "internal error: " + e);
+      warn("internal error: " + e);
     }
   };
 }

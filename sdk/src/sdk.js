@@ -78,7 +78,7 @@ export function createSdk(env) {
     try {
       fn(value);
     } catch (e) {
-      warn("listener", "a listener threw: " + e);
+      warn("a listener threw: " + e);
     }
   }
 
@@ -231,7 +231,7 @@ export function createSdk(env) {
     page: (properties) => record("Pageview", pageProperties(win, properties)),
     track: (name, properties) => {
       if (typeof name !== "string" || !name) {
-        return warn("track", "track() needs an event name");
+        return warn("track() needs an event name");
       }
       record(name, properties);
     },
@@ -249,13 +249,13 @@ export function createSdk(env) {
           user.email_sha256 = hex(digest);
           storage.set("user", user);
         })
-        .catch(() => warn("sha256", "cannot hash the email on this page"));
+        .catch(() => warn("cannot hash the email here"));
     },
     cohorts: () =>
       membership ? membership.members(membership.current()).slice() : [],
     on: (kind, fn) => {
       if (kind === "entry" || kind === "exit") listeners[kind].push(fn);
-      else warn("on", "on() takes 'entry' or 'exit', not '" + kind + "'");
+      else warn("on() takes 'entry' or 'exit'");
     },
     ready: (fn) => (isReady ? call(fn) : listeners.ready.push(fn)),
     consent: (granted) => {

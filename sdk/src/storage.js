@@ -18,7 +18,7 @@ export function createStorage(win, warn) {
     local.getItem(PREFIX + "debug");
   } catch (e) {
     local = null;
-    warn("storage", "localStorage is blocked; state lasts for this page only");
+    warn("localStorage is blocked; using memory");
   }
 
   function get(key) {
@@ -27,7 +27,7 @@ export function createStorage(win, warn) {
       if (raw === undefined && local) raw = local.getItem(PREFIX + key);
       return raw == null ? null : JSON.parse(raw);
     } catch (e) {
-      warn("corrupt", "ignored an unreadable stored value for " + key);
+      warn("ignored a corrupt " + key);
       return null;
     }
   }
@@ -41,7 +41,7 @@ export function createStorage(win, warn) {
         delete memory[key];
         return;
       } catch (e) {
-        warn("quota", "localStorage refused a write; keeping it in memory");
+        warn("localStorage is full; using memory");
       }
     }
     memory[key] = raw;
@@ -60,7 +60,7 @@ export function createStorage(win, warn) {
         if (name && name.indexOf(PREFIX) === 0) local.removeItem(name);
       }
     } catch (e) {
-      warn("storage", "could not clear localStorage");
+      warn("could not clear localStorage");
     }
   }
 

@@ -85,5 +85,5 @@ test("the retry queue is bounded, dropping the oldest", async () => {
   const queue = JSON.parse(page.win.localStorage.getItem("cohortcast:queue"));
   assert.equal(queue.events.length, 500);
   assert.equal(queue.events[0].properties.i, 100);
-  assert.ok(page.warnings.some((w) => w.includes("queue is full")));
+  assert.ok(page.warnings.some((w) => w.includes("retry queue full")));
 });
