@@ -39,6 +39,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SDK_BUNDLE = Path(__file__).parents[2] / "src/cohortcast/web/static/sdk/cohortcast.js"
+# The two stubs of docs/sdk.md: the short one queues function-style calls,
+# the long one method-style calls too.
+SHORT_STUB = (
+    "window.cohortcast=window.cohortcast||function(){"
+    "(window.cohortcast.q=window.cohortcast.q||[]).push(arguments)};"
+)
+METHOD_STUB = (
+    "!function(w,c){c=w.cohortcast=w.cohortcast||function(){"
+    "(c.q=c.q||[]).push(arguments)};"
+    '"page track identify on ready consent".split(" ").forEach(function(m){'
+    "c[m]=c[m]||function(){c.apply(0,[m].concat([].slice.call(arguments)))}})"
+    "}(window);"
+)
 PIXEL_ROUTE = "https://ct.pinterest.com/v3/**"
 # The smallest GIF, so the intercepted pixel answers like Pinterest's.
 GIF = bytes.fromhex(
@@ -166,14 +179,23 @@ class PublisherSite:
     url: str
     server_url: str
 
-    def page(self, sdk_key: str, name: str = "index.html", attributes: str = "") -> str:
-        snippet = (
-            "<script>window.cohortcast=window.cohortcast||function(){"
-            "(window.cohortcast.q=window.cohortcast.q||[]).push(arguments)};</script>"
+    def page(
+        self,
+        sdk_key: str,
+        name: str = "index.html",
+        attributes: str = "",
+        method_stub: bool = False,
+        inline: str = "",
+    ) -> str:
+        """Writes a page with a stub, then `inline` script, then the SDK tag."""
+        stub = METHOD_STUB if method_stub else SHORT_STUB
+        html = (
+            "<!doctype html><title>Lisbon in three days</title>"
+            f"<script>{stub}{inline}</script>"
             f'<script async src="{self.server_url}/sdk/v1/cohortcast.js" '
             f'data-sdk-key="{sdk_key}" data-debug="true" {attributes}></script>'
+            "<p>Hi</p>"
         )
-        html = f"<!doctype html><title>Lisbon in three days</title>{snippet}<p>Hi</p>"
         (self.root / name).write_text(html)
         return f"{self.url}/{name}"
 

@@ -87,6 +87,40 @@ def test_each_tag_id_receives_only_the_cohorts_routed_to_it(
         assert pixel["ed"]["event_id"].startswith(f"cc.{pixel['ed']['cohort_code']}.v_")
 
 
+@pytest.mark.parametrize("style", ["function", "method"])
+def test_calls_made_before_the_sdk_loads_are_replayed(
+    cohortcast_server: Any, publisher: Any, visitor: Any, style: str
+) -> None:
+    ws, codes = three_tag_workspace(cohortcast_server)
+    calls = {
+        "function": 'cohortcast("page",{category:"travel"});'
+        'cohortcast("track","Read");cohortcast("track","Read");'
+        'cohortcast("on","entry",function(c){window.entered=(window.entered||[])'
+        ".concat(c.cohort)});",
+        "method": 'cohortcast.page({category:"travel"});'
+        'cohortcast.track("Read");cohortcast.track("Read");'
+        'cohortcast.on("entry",function(c){window.entered=(window.entered||[])'
+        ".concat(c.cohort)});",
+    }
+    page = visitor.page
+    page.goto(
+        publisher.page(
+            ws.sdk_key,
+            name=f"{style}.html",
+            method_stub=style == "method",
+            inline=calls[style],
+        )
+    )
+    wait_for_sdk(page)
+    settle(page)
+
+    assert visitor.delivered() == {
+        ALT_B: [codes["travel"]],
+        DEFAULT_TAG: [codes["travel"]],
+    }
+    assert page.evaluate("window.entered") == [codes["travel"]]
+
+
 def test_a_reload_or_a_second_tab_never_fires_one_entry_twice(
     cohortcast_server: Any, publisher: Any, visitor: Any
 ) -> None:
