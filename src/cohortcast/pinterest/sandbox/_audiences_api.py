@@ -33,18 +33,20 @@ from ._state import AudienceRecord, SandboxState, size_status
 
 def _audience_json(state: SandboxState, audience: AudienceRecord) -> dict[str, object]:
     size = state.audience_size(audience)
-    return Audience(
+    answer = Audience(
         id=audience.id,
         ad_account_id=audience.ad_account_id,
         name=audience.name,
         audience_type=audience.audience_type,
         description=audience.description,
-        rule=audience.rule,
         size=size,
         status=size_status(size),
         created_timestamp=audience.created,
         updated_timestamp=audience.updated,
     ).model_dump(mode="json")
+    # The rule goes back as stored: the schema allows no null rule keys.
+    answer["rule"] = audience.rule
+    return answer
 
 
 async def user_account(request: Request, state: SandboxState) -> Response:
