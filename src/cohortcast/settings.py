@@ -34,6 +34,11 @@ class Settings:
     pinterest_refresh_seconds: int = 86400
     consent_required: bool = False
     log_level: str = "INFO"
+    # repr=False: settings get logged and printed; the secret must not be.
+    secret_key: str | None = dataclasses.field(default=None, repr=False)
+    key_file: str | None = None
+    secure_cookies: bool = False
+    sign_in_delay_seconds: float = 1.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -72,6 +77,13 @@ def _parse_bool(raw: str) -> bool:
     raise ValueError(raw)
 
 
+def _parse_seconds(raw: str) -> float:
+    value = float(raw)
+    if not 0 <= value < float("inf"):
+        raise ValueError(raw)
+    return value
+
+
 def _parse_positive_int(raw: str) -> int:
     value = int(raw)
     if value <= 0:
@@ -90,12 +102,17 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "pinterest_refresh_seconds": _parse_positive_int,
     "consent_required": _parse_bool,
     "log_level": str.upper,
+    "secret_key": str,
+    "key_file": str,
+    "secure_cookies": _parse_bool,
+    "sign_in_delay_seconds": _parse_seconds,
 }
 
 
 _EXPECTED: dict[Callable[[str], Any], str] = {
     _parse_bool: "true or false",
     _parse_positive_int: "a whole number greater than 0",
+    _parse_seconds: "a number of seconds, 0 or more",
 }
 
 
