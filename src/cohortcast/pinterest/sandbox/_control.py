@@ -101,12 +101,12 @@ async def pixel_hits(request: Request, state: SandboxState) -> Response:
 
 async def events(request: Request, state: SandboxState) -> Response:
     """Counts of Conversions API events and the latest ones, newest last."""
+    latest = state.latest_events(_limit(request))
     with state.lock:
-        latest = list(state.events)[-_limit(request) :]
         received = state.events_received
         tested = state.test_events_received
     items = [
-        {"ad_account_id": item.ad_account_id, **item.event.model_dump(mode="json")}
-        for item in latest
+        {"ad_account_id": ad_account_id, **event.model_dump(mode="json")}
+        for ad_account_id, event in latest
     ]
     return JSONResponse({"received": received, "test_received": tested, "items": items})

@@ -19,7 +19,7 @@ from ._faults import FaultInjector
 DEFAULT_TOKEN = "pina_sandbox_token"
 OTHER_TOKEN = "pina_sandbox_other_token"
 MIN_AUDIENCE_SIZE = 100
-KEPT_EVENTS = 10_000
+KEPT_EVENT_BATCHES = 10
 KEPT_PIXEL_HITS = 200_000
 
 
@@ -77,12 +77,16 @@ class CustomerListRecord:
     removed: int = 0
 
 
-@dataclass
-class ReceivedEvent:
-    """A Conversions API event the sandbox recorded (test mode records none)."""
+@dataclass(frozen=True)
+class ReceivedBatch:
+    """One Conversions API request the sandbox recorded (test mode records none).
+
+    Batches are kept whole: one object per request instead of one per event
+    keeps recording out of the events endpoint's cost.
+    """
 
     ad_account_id: str
-    event: ConversionEvent
+    events: list[ConversionEvent]
     received_at: float
 
 
@@ -119,8 +123,8 @@ class SandboxState:
     pixel_hits: deque[PixelHit] = field(
         default_factory=lambda: deque(maxlen=KEPT_PIXEL_HITS)
     )
-    events: deque[ReceivedEvent] = field(
-        default_factory=lambda: deque(maxlen=KEPT_EVENTS)
+    event_batches: deque[ReceivedBatch] = field(
+        default_factory=lambda: deque(maxlen=KEPT_EVENT_BATCHES)
     )
     events_received: int = 0
     test_events_received: int = 0
@@ -141,7 +145,7 @@ class SandboxState:
             self.audiences.clear()
             self.customer_lists.clear()
             self.pixel_hits.clear()
-            self.events.clear()
+            self.event_batches.clear()
             self._visitors.clear()
             self.events_received = 0
             self.test_events_received = 0
@@ -185,9 +189,18 @@ class SandboxState:
                 self.test_events_received += len(events)
                 return
             self.events_received += len(events)
-            self.events.extend(
-                ReceivedEvent(ad_account_id, event, now) for event in events
-            )
+            self.event_batches.append(ReceivedBatch(ad_account_id, events, now))
+
+    def latest_events(self, limit: int) -> list[tuple[str, ConversionEvent]]:
+        """Up to ``limit`` recorded events with their ad account, newest last."""
+        latest: list[tuple[str, ConversionEvent]] = []
+        with self.lock:
+            for batch in reversed(self.event_batches):
+                if len(latest) >= limit:
+                    break
+                pairs = [(batch.ad_account_id, event) for event in batch.events]
+                latest[:0] = pairs
+        return latest[-limit:] if limit > 0 else []
 
     def visitors_matching(self, rule: dict[str, object]) -> int:
         """How many distinct visitors sent a pixel hit that the VISITOR rule matches."""
