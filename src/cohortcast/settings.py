@@ -34,6 +34,9 @@ class Settings:
     pinterest_refresh_seconds: int = 86400
     consent_required: bool = False
     log_level: str = "INFO"
+    event_retention_days: int = 30
+    collect_max_body_bytes: int = 1024 * 1024
+    background_interval_seconds: int = 1
     # repr=False: settings get logged and printed; the secret must not be.
     secret_key: str | None = dataclasses.field(default=None, repr=False)
     key_file: str | None = None
@@ -102,6 +105,9 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "pinterest_refresh_seconds": _parse_positive_int,
     "consent_required": _parse_bool,
     "log_level": str.upper,
+    "event_retention_days": _parse_positive_int,
+    "collect_max_body_bytes": _parse_positive_int,
+    "background_interval_seconds": _parse_positive_int,
     "secret_key": str,
     "key_file": str,
     "secure_cookies": _parse_bool,

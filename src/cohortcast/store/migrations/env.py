@@ -9,6 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from cohortcast.store import collection_models  # noqa: F401 (adds its tables)
 from cohortcast.store.models import Base
 
 
