@@ -9,12 +9,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 import cohortcast
+from cohortcast.collection.ingest import Collector
+from cohortcast.collection.worker import running_in_background
 from cohortcast.settings import Settings
 from cohortcast.store.database import open_store
-from cohortcast.web import sdk
+from cohortcast.web import collect, sdk
 from cohortcast.web.api import API_PREFIX, build_api_router
-from cohortcast.web.body_limit import BodyLimitMiddleware
 from cohortcast.web.cors import PublicCorsMiddleware
+from cohortcast.web.dashboard import build_dashboard_router
 from cohortcast.web.dashboard import build_dashboard_router
 from cohortcast.web.errors import install_error_handlers
 from cohortcast.web.sdk_config import ConfigRenderer
@@ -34,7 +36,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        interval = settings.background_interval_seconds
+        async with running_in_background(app.state.collector, interval):
+            yield
         store.close()
 
     app = FastAPI(
@@ -49,15 +53,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.config_renderer = ConfigRenderer(store, settings)
+    app.state.collector = Collector(store, retention_days=settings.event_retention_days)
 
     install_error_handlers(app)
-    app.include_router(build_api_router())
     app.include_router(sdk.router)
+    app.include_router(build_api_router())
+    app.include_router(collect.router)
     app.add_api_route("/healthz", _health, include_in_schema=False)
     app.include_router(build_dashboard_router())
-    # Added last, so it runs first: nothing reads a body before the limit does.
+    app.include_router(build_dashboard_router())
+    # Middleware added last runs first: the body limit before anything reads
+    # a body, CORS around everything public, config.json inside CORS.
+    app.add_middleware(sdk.SdkConfigMiddleware)
     app.add_middleware(PublicCorsMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        collect.BodyLimitByPath,
+        max_body_bytes=settings.max_body_bytes,
+        collect_max_body_bytes=settings.collect_max_body_bytes,
+    )
     logger.debug("Application ready on %s", store.database_label)
     return app
 
