@@ -21,7 +21,8 @@ export const isNumber = (value) => typeof value === "number" && isFinite(value);
 
 const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
 
-const isText = (value) => typeof value === "string" && value.length <= 1000;
+export const isText = (value) =>
+  typeof value === "string" && value.length <= 1000;
 
 const isScalar = (value) =>
   isText(value) || isNumber(value) || typeof value === "boolean";
@@ -75,11 +76,11 @@ const PREDICATES = {
   not_contains: [isText, negate(CONTAINS)],
   starts_with: [
     isText,
-    (value) => (found) => isText(found) && found.startsWith(value),
+    (value) => (found) => typeof found === "string" && found.startsWith(value),
   ],
   ends_with: [
     isText,
-    (value) => (found) => isText(found) && found.endsWith(value),
+    (value) => (found) => typeof found === "string" && found.endsWith(value),
   ],
   gt: number((a, b) => a > b),
   gte: number(COMPARE.gte),
@@ -194,7 +195,10 @@ function leaf(raw, path) {
     event,
     within,
     identity,
-    test: (properties) => tests.every((test) => test(properties)),
+    test: (properties) => {
+      for (const test of tests) if (!test(properties)) return false;
+      return true;
+    },
   });
 }
 
@@ -233,9 +237,14 @@ export function parseDefinition(raw, path, found) {
     const children = inner.map((child, index) =>
       node(child, `${path}.${shape}[${index}]`, depth + 1),
     );
-    const method = shape === "all" ? "every" : "some";
-    return (state, time, members) =>
-      children[method]((child) => child(state, time, members));
+    // Plain loops: this runs for every touched cohort on every event.
+    const all = shape === "all";
+    return (state, time, members) => {
+      for (const child of children) {
+        if (child(state, time, members) !== all) return !all;
+      }
+      return all;
+    };
   };
 
   return node(raw, path, 0);

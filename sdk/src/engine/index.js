@@ -8,7 +8,13 @@
 //   l  leaf key -> leaf state (see leaf.js); f  leaf key -> that leaf's flip
 //   c  the configuration's signature; d  set when it changed since storing
 
-import { check, isNumber, isObject, parseDefinition } from "./definition.js";
+import {
+  check,
+  isNumber,
+  isObject,
+  isText,
+  parseDefinition,
+} from "./definition.js";
 import { makeLeaf } from "./leaf.js";
 
 // Object keys sorted, so equal definitions give equal text.
@@ -73,12 +79,8 @@ export function compileCohorts(cohorts, warn) {
   for (const cohort of Array.isArray(cohorts) ? cohorts : []) {
     try {
       const code = isObject(cohort) && cohort.code;
-      check(
-        typeof code === "string" && !parsed.has(code),
-        "code",
-        code,
-        "a new cohort code",
-      );
+      const isNew = isText(code) && code !== "" && !parsed.has(code);
+      check(isNew, "cohorts", code, "a new cohort code");
       const found = {
         refs: new Set(),
         leaves: new Set(),
@@ -158,11 +160,20 @@ export function compileCohorts(cohorts, warn) {
   });
 
   // Brings one leaf to `time` (adding `event` if given) and marks its cohorts.
+  // The wake time only needs a full recomputation when the leaf that set it
+  // moved; otherwise a new flip can only bring it earlier.
+  let recompute = false;
   const update = (state, leaf, time, event) => {
-    let data = leaf.keep(state.l[leaf.key], time);
+    const key = leaf.key;
+    const before = state.f[key];
+    let data = leaf.keep(state.l[key], time);
     if (event) data = leaf.add(data, event.time, event.properties, time);
-    put(state.l, leaf.key, data);
-    put(state.f, leaf.key, leaf.flip(data, time));
+    const flip = leaf.flip(data, time);
+    put(state.l, key, data);
+    put(state.f, key, flip);
+    if (before === state.w) recompute = true;
+    else if (flip !== null && (state.w === null || flip < state.w))
+      state.w = flip;
     for (const index of leaf.cohorts) stale[index] = 1;
   };
 
@@ -185,19 +196,21 @@ export function compileCohorts(cohorts, warn) {
 
     const members = new Set(state.m);
     const found = [];
-    order.forEach((cohort, index) => {
-      if (!everything && !stale[index]) return;
+    for (let index = 0; index < order.length; index++) {
+      if (!everything && !stale[index]) continue;
       stale[index] = 0;
-      const holds = cohort.holds(state, time, members);
-      if (holds === members.has(cohort.code)) return;
-      members[holds ? "add" : "delete"](cohort.code);
-      found.push({ cohort: cohort.code, kind: holds ? "entry" : "exit", time });
-    });
+      const code = order[index].code;
+      const holds = order[index].holds(state, time, members);
+      if (holds === members.has(code)) continue;
+      members[holds ? "add" : "delete"](code);
+      found.push({ cohort: code, kind: holds ? "entry" : "exit", time });
+    }
     if (found.length) state.m = Array.from(members).sort();
     found.sort((a, b) => (a.cohort < b.cohort ? -1 : 1));
     changes.push.apply(changes, found);
 
-    state.w = earliest(state.f);
+    if (recompute) state.w = earliest(state.f);
+    recompute = false;
   };
 
   // Time alone: every flip before `until` (or at it, when `inclusive`).

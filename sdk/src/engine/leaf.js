@@ -13,7 +13,6 @@ import { check, isNumber, read } from "./definition.js";
  *   keep(data, now)            drops what has left the window at `now`
  *   add(data, time, props, now) adds a matching event (late ones too)
  *   holds(data, t)             the leaf's truth at `t >= now`
- *   changes(data)              [time a time or bucket leaves, what remains]
  *   flip(data, now)            the earliest t > now at which holds() changes
  *   load(raw)                  a stored state checked and normalised, or throws
  */
@@ -37,7 +36,6 @@ export function makeLeaf(spec, key) {
       keep: (data) => data,
       add: (data, time, properties) =>
         sum ? (data || 0) + amount(properties) : Math.min((data || 0) + 1, cap),
-      changes: () => [],
       load: (raw) => {
         check(
           sum ? isNumber(raw) : Number.isInteger(raw) && raw >= 0,
@@ -74,9 +72,9 @@ export function makeLeaf(spec, key) {
         if (times.length > cap) times.length = cap;
         return nonEmpty(times);
       },
-      // Oldest first: when times[i] leaves, the i later ones remain.
-      changes: (times) =>
-        times.map((time, index) => [time + within, index]).reverse(),
+      // The i-th oldest time leaves at time + W, and the later ones remain.
+      leaves: (times, index) => times[times.length - 1 - index] + within,
+      rest: (times, index) => times.length - 1 - index,
       load: (raw) => {
         const ok =
           Array.isArray(raw) && raw.length <= cap && raw.every(isNumber);
@@ -89,12 +87,11 @@ export function makeLeaf(spec, key) {
       // Always added in bucket order from 0, so equal histories give equal
       // doubles whatever order the events came in.
       measure: (buckets, t) => {
+        const first = firstBucket(t);
         let total = 0;
-        if (buckets) {
-          for (const bucket of buckets) {
-            if (bucket[0] >= firstBucket(t)) total += bucket[1];
-          }
-        }
+        if (buckets)
+          for (const bucket of buckets)
+            if (bucket[0] >= first) total += bucket[1];
         return total;
       },
       keep: (buckets, now) =>
@@ -112,16 +109,13 @@ export function makeLeaf(spec, key) {
         else buckets.splice(index, 0, [at, amount(properties)]);
         return buckets;
       },
-      // When a bucket leaves, the later ones remain; added from the latest so
-      // that this stays linear (exact for integer sums, as every total is).
-      changes: (buckets) => {
-        let rest = 0;
-        const changes = [];
-        for (let index = buckets.length - 1; index >= 0; index--) {
-          changes[index] = [(buckets[index][0] + 60) * width, rest];
-          rest += buckets[index][1];
+      leaves: (buckets, index) => (buckets[index][0] + 60) * width,
+      rest: (buckets, index) => {
+        let total = 0;
+        for (let later = index + 1; later < buckets.length; later++) {
+          total += buckets[later][1];
         }
-        return changes;
+        return total;
       },
       load: (raw) => {
         const isBucket = (bucket) =>
@@ -142,20 +136,20 @@ export function makeLeaf(spec, key) {
     event: spec.event,
     test: spec.test,
     holds,
-    // Truth only changes when a time or bucket leaves the window, so the
-    // first of those times at which it differs from now is the flip. Equal
-    // times leave together: only the last of them tells what remains.
+    // Truth only changes when a time or bucket leaves the window (oldest
+    // first), so the first such time at which it differs from now is the
+    // flip. Equal times leave together: only the last of them tells the rest.
     flip: (data, now) => {
-      if (data === undefined) return null;
+      const length = data ? data.length : 0;
+      if (!length) return null;
       const current = holds(data, now);
-      const changes = kind.changes(data);
-      for (let index = 0; index < changes.length; index++) {
-        const [time, rest] = changes[index];
-        const next = changes[index + 1];
+      for (let index = 0; index < length; index++) {
+        const time = kind.leaves(data, index);
+        const tie = index + 1 < length && kind.leaves(data, index + 1) === time;
         if (
           time > now &&
-          !(next && next[0] === time) &&
-          compare(rest, value) !== current
+          !tie &&
+          compare(kind.rest(data, index), value) !== current
         ) {
           return time;
         }
