@@ -16,7 +16,7 @@ from cohortcast.pinterest.ads import (
     send_conversion_events,
     visitor_audience_rule,
 )
-from cohortcast.pinterest.identifiers import hash_email
+from cohortcast.pinterest.identifiers import hash_email, hash_maid
 
 ACCOUNT = "549755885175"
 TAG = "2612345678901"
@@ -140,11 +140,13 @@ def test_a_cohort_event_carries_hashed_identifiers_and_seconds() -> None:
     event = cohort_conversion_event(
         "k7d2qa", "v_1", 1764777599123, emails=[" Ada@Example.com"], maids=["ABC-1"]
     )
-    assert event.event_name == "custom"
-    assert event.event_time == 1764777599
-    assert event.user_data.em == [hash_email("ada@example.com")]
-    assert event.custom_data is not None
-    assert event.custom_data.content_ids == ["k7d2qa"]
+    assert event["event_name"] == "custom"
+    assert event["event_time"] == 1764777599
+    assert event["user_data"] == {
+        "em": [hash_email("ada@example.com")],
+        "hashed_maids": [hash_maid("abc-1")],
+    }
+    assert event.get("custom_data") == {"content_ids": ["k7d2qa"]}
 
 
 def test_an_event_without_any_match_key_is_refused() -> None:
@@ -189,3 +191,10 @@ def test_a_record_with_a_comma_is_refused() -> None:
 def test_an_id_that_is_not_digits_cannot_reach_the_path() -> None:
     with pytest.raises(ValueError, match=r"'1/\.\./2' must be 1 to 20 digits"):
         ads.get_audience(ACCOUNT, "1/../2")
+
+
+def test_an_event_read_back_from_storage_is_validated_again() -> None:
+    event = cohort_conversion_event("k7d2qa", "v_1", 1, maids=["ABC"])
+    assert ads.validate_conversion_event(json.loads(json.dumps(event))) == event
+    with pytest.raises(ValueError, match="event_name"):
+        ads.validate_conversion_event({**event, "event_name": "Custom"})

@@ -58,6 +58,7 @@ from ._models import (
     CustomerListRequest,
     CustomerListUpdateRequest,
     UserAccount,
+    validate_conversion_event,
 )
 from ._requests import (
     ApiRequest,
@@ -140,6 +141,7 @@ __all__ = [
     "send_conversion_events",
     "update_audience",
     "update_customer_list",
+    "validate_conversion_event",
     "visitor_audience",
     "visitor_audience_rule",
 ]

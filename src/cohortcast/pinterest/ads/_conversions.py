@@ -12,10 +12,10 @@ from collections.abc import Sequence
 
 from ..identifiers import hash_email, hash_maid
 from ._models import (
-    ConversionCustomData,
     ConversionEvent,
     ConversionUserData,
     EventName,
+    validate_conversion_event,
 )
 
 EVENT_ID_PREFIX = "cc"
@@ -58,18 +58,24 @@ def cohort_conversion_event(
     The cohort code travels in ``custom_data.content_ids``, the only free
     list the schema allows there.
     """
-    user_data = ConversionUserData(
-        em=[hash_email(email) for email in emails] or None,
-        hashed_maids=[hash_maid(maid) for maid in maids] or None,
-        client_ip_address=client_ip_address,
-        client_user_agent=client_user_agent,
-    )
-    return ConversionEvent(
-        event_name=event_name,
-        action_source="web",
-        event_time=fired_at_ms // 1000,
-        event_id=cohort_event_id(cohort_code, visitor_id, fired_at_ms),
-        user_data=user_data,
-        custom_data=ConversionCustomData(content_ids=[cohort_code]),
-        event_source_url=event_source_url,
-    )
+    user_data: ConversionUserData = {}
+    if emails:
+        user_data["em"] = [hash_email(email) for email in emails]
+    if maids:
+        user_data["hashed_maids"] = [hash_maid(maid) for maid in maids]
+    if client_ip_address is not None:
+        user_data["client_ip_address"] = client_ip_address
+    if client_user_agent is not None:
+        user_data["client_user_agent"] = client_user_agent
+
+    event: ConversionEvent = {
+        "event_name": event_name,
+        "action_source": "web",
+        "event_time": fired_at_ms // 1000,
+        "event_id": cohort_event_id(cohort_code, visitor_id, fired_at_ms),
+        "user_data": user_data,
+        "custom_data": {"content_ids": [cohort_code]},
+    }
+    if event_source_url is not None:
+        event["event_source_url"] = event_source_url
+    return validate_conversion_event(event)

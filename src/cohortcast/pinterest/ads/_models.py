@@ -12,16 +12,19 @@ Where the description and Cohortcast's design disagree, the description wins:
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NotRequired
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     JsonValue,
+    TypeAdapter,
     field_validator,
-    model_validator,
+    with_config,
 )
+from typing_extensions import TypedDict
 
 Digits = Annotated[str, Field(pattern=r"^\d+$", max_length=20)]
 
@@ -171,56 +174,77 @@ class CustomerListPage(_Response):
     bookmark: str | None = None
 
 
-class ConversionUserData(_Request):
+def _has_a_match_key(user_data: ConversionUserData) -> ConversionUserData:
+    has_pair = user_data.get("client_ip_address") and user_data.get("client_user_agent")
+    if not (user_data.get("em") or user_data.get("hashed_maids") or has_pair):
+        raise ValueError(
+            "user_data needs em, hashed_maids, or client_ip_address together "
+            "with client_user_agent"
+        )
+    return user_data
+
+
+# The Conversions API shapes are TypedDicts, not models: events come by the
+# thousand, and validating or encoding plain dicts costs pydantic-core about
+# half of what building model instances does.
+
+
+@with_config(ConfigDict(extra="forbid"))
+class ConversionUserData(TypedDict, total=False):
     """``user_data`` of a conversion event: hashed identifiers or IP + user agent.
 
     The schema requires at least one of ``em``, ``hashed_maids`` or the pair
     ``client_ip_address`` + ``client_user_agent``.
     """
 
-    em: list[str] | None = None
-    hashed_maids: list[str] | None = None
-    external_id: list[str] | None = None
-    client_ip_address: str | None = None
-    client_user_agent: str | None = None
-    click_id: str | None = None
-
-    @model_validator(mode="after")
-    def _has_a_match_key(self) -> ConversionUserData:
-        has_pair = bool(self.client_ip_address and self.client_user_agent)
-        if not (self.em or self.hashed_maids or has_pair):
-            raise ValueError(
-                "user_data needs em, hashed_maids, or client_ip_address together "
-                "with client_user_agent"
-            )
-        return self
+    em: list[str]
+    hashed_maids: list[str]
+    external_id: list[str]
+    client_ip_address: str
+    client_user_agent: str
+    click_id: str
 
 
-class ConversionCustomData(_Request):
+@with_config(ConfigDict(extra="forbid"))
+class ConversionCustomData(TypedDict, total=False):
     """The part of ``custom_data`` Cohortcast uses (the schema forbids other keys)."""
 
-    content_ids: list[str] | None = None
-    content_name: str | None = None
+    content_ids: list[str]
+    content_name: str
 
 
-class ConversionEvent(_Request):
+@with_config(ConfigDict(extra="forbid"))
+class ConversionEvent(TypedDict):
     """One item of ``ConversionEvents.data`` (the schema forbids unknown keys)."""
 
     event_name: EventName
     action_source: ActionSource
     event_time: int
-    event_id: str = Field(min_length=1)
-    user_data: ConversionUserData
-    custom_data: ConversionCustomData | None = None
-    event_source_url: str | None = None
-    partner_name: str | None = None
-    opt_out: bool | None = None
+    event_id: Annotated[str, Field(min_length=1)]
+    user_data: Annotated[ConversionUserData, AfterValidator(_has_a_match_key)]
+    custom_data: NotRequired[ConversionCustomData]
+    event_source_url: NotRequired[str]
+    partner_name: NotRequired[str]
+    opt_out: NotRequired[bool]
 
 
-class ConversionEvents(_Request):
+@with_config(ConfigDict(extra="forbid"))
+class ConversionEvents(TypedDict):
     """Body of ``POST /ad_accounts/{ad_account_id}/events``: 1 to 1,000 events."""
 
-    data: list[ConversionEvent] = Field(min_length=1, max_length=1000)
+    data: Annotated[list[ConversionEvent], Field(min_length=1, max_length=1000)]
+
+
+CONVERSION_EVENT = TypeAdapter(ConversionEvent)
+CONVERSION_EVENTS = TypeAdapter(ConversionEvents)
+
+
+def validate_conversion_event(raw: object) -> ConversionEvent:
+    """Check a conversion event (e.g. one read back from storage) against the schema.
+
+    Raises ``pydantic.ValidationError`` (a ``ValueError``) naming the bad field.
+    """
+    return CONVERSION_EVENT.validate_python(raw)
 
 
 class ConversionEventResult(_Response):

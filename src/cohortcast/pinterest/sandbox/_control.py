@@ -106,7 +106,6 @@ async def events(request: Request, state: SandboxState) -> Response:
         received = state.events_received
         tested = state.test_events_received
     items = [
-        {"ad_account_id": ad_account_id, **event.model_dump(mode="json")}
-        for ad_account_id, event in latest
+        {"ad_account_id": ad_account_id, **event} for ad_account_id, event in latest
     ]
     return JSONResponse({"received": received, "test_received": tested, "items": items})

@@ -138,8 +138,8 @@ async def send_events(request: Request, state: SandboxState) -> Response:
     except ValidationError as exc:
         raise ApiFailure(400, 4196, invalid_message(exc)) from exc
 
-    count = len(batch.data)
-    state.record_events(ad_account_id, batch.data, test=test == "true")
+    count = len(batch["data"])
+    state.record_events(ad_account_id, batch["data"], test=test == "true")
     body = b'{"num_events_received":%d,"num_events_processed":%d,"events":[%b]}' % (
         count,
         count,
