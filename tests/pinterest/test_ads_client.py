@@ -18,6 +18,7 @@ from cohortcast.pinterest.ads import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    RateLimiter,
     RetryPolicy,
     ServerError,
     cohort_conversion_event,
@@ -320,3 +321,21 @@ async def test_the_sandbox_rate_limit_answers_429_per_ad_account(
             await client.send(list_conversion_tags(ACCOUNT))
         await client.list_conversion_tags("549755885176")
     assert caught.value.code == 8
+
+
+async def test_the_client_waits_for_the_ad_accounts_rate_limit(
+    sandbox: RunningSandbox,
+) -> None:
+    now = [0.0]
+    limiter = RateLimiter(calls=2, period=60, clock=lambda: now[0])
+    sleep = RecordedSleep()
+    client = AdsClient(
+        DEFAULT_TOKEN, base_url=sandbox.api_url, rate_limiter=limiter, sleep=sleep
+    )
+    async with client:
+        for _ in range(3):
+            await client.list_conversion_tags(ACCOUNT)
+        await client.list_conversion_tags("549755885176")
+    # The third call to one account waits a refill interval; another
+    # account's bucket is untouched.
+    assert sleep.delays == [30.0]
