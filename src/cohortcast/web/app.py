@@ -17,7 +17,6 @@ from cohortcast.web import collect, sdk
 from cohortcast.web.api import API_PREFIX, build_api_router
 from cohortcast.web.cors import PublicCorsMiddleware
 from cohortcast.web.dashboard import build_dashboard_router
-from cohortcast.web.dashboard import build_dashboard_router
 from cohortcast.web.errors import install_error_handlers
 from cohortcast.web.sdk_config import ConfigRenderer
 
