@@ -13,7 +13,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from ..ads import ConversionEvent, RateLimiter
+from ..ads import CALLS_PER_MINUTE_PER_AD_ACCOUNT, ConversionEvent, RateLimiter
 from ._faults import FaultInjector
 
 DEFAULT_TOKEN = "pina_sandbox_token"
@@ -117,7 +117,7 @@ class SandboxState:
 
     accounts: dict[str, AdAccountRecord] = field(default_factory=_seed_accounts)
     tokens: dict[str, set[str]] = field(default_factory=_seed_tokens)
-    rate_limit_per_minute: int = 5000
+    rate_limit_per_minute: int = CALLS_PER_MINUTE_PER_AD_ACCOUNT
     audiences: dict[str, AudienceRecord] = field(default_factory=dict)
     customer_lists: dict[str, CustomerListRecord] = field(default_factory=dict)
     pixel_hits: deque[PixelHit] = field(
@@ -135,12 +135,17 @@ class SandboxState:
     )
     _visitors: dict[str, dict[str, list[PixelHit]]] = field(default_factory=dict)
     rate_limiter: RateLimiter = field(init=False)
+    _configured_rate_limit: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.rate_limiter = RateLimiter(self.rate_limit_per_minute)
+        self._configured_rate_limit = self.rate_limit_per_minute
 
     def reset(self) -> None:
-        """Forget everything received and created; keep accounts and tokens."""
+        """Forget everything received, created and injected; restore the rate limit.
+
+        Accounts and tokens stay as configured.
+        """
         with self.lock:
             self.audiences.clear()
             self.customer_lists.clear()
@@ -150,7 +155,7 @@ class SandboxState:
             self.events_received = 0
             self.test_events_received = 0
             self.faults.clear()
-            self.set_rate_limit(5000)
+            self.set_rate_limit(self._configured_rate_limit)
 
     def set_rate_limit(self, calls_per_minute: int) -> None:
         """Change the per-ad-account limit (a fresh, full bucket per account)."""
