@@ -18,9 +18,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..ads import (
-    ConversionEvents,
-)
+from ..ads import ConversionEvents
+from ._faults import ERROR_BODIES
 from ._state import SandboxState
 
 M = TypeVar("M", bound=BaseModel)
@@ -46,6 +45,7 @@ class ApiFailure(Exception):  # noqa: N818 (it is an answer, not a bug)
 
 
 def authenticated(request: Request, state: SandboxState) -> set[str]:
+    """The ad accounts the request's bearer token may use; 401 without one."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     accounts = state.tokens.get(token.strip()) if scheme.lower() == "bearer" else None
@@ -55,6 +55,7 @@ def authenticated(request: Request, state: SandboxState) -> set[str]:
 
 
 def authorized_ad_account(request: Request, state: SandboxState) -> str:
+    """The path's ad account id, once token, account and rate limit allow the call."""
     allowed = authenticated(request, state)
     ad_account_id = path_id(request, "ad_account_id", "Invalid ad account id")
     if ad_account_id not in state.accounts:
@@ -62,18 +63,13 @@ def authorized_ad_account(request: Request, state: SandboxState) -> str:
     if ad_account_id not in allowed:
         raise ApiFailure(403, 29, "You are not permitted to access that resource.")
 
-    wait = state.rate_limiter.try_take(ad_account_id)
-    if wait > 0:
-        raise ApiFailure(
-            429,
-            8,
-            "This request exceeded a rate limit. This can happen if the client "
-            "exceeds one\nof the published rate limits within a short time window.",
-        )
+    if state.rate_limiter.try_take(ad_account_id) > 0:
+        raise ApiFailure(429, *ERROR_BODIES[429])
     return ad_account_id
 
 
 def path_id(request: Request, name: str, message: str) -> str:
+    """The digits-only path parameter ``name``; 400 with ``message`` otherwise."""
     value = str(request.path_params[name])
     if _DIGITS.fullmatch(value) is None:
         raise ApiFailure(
@@ -83,6 +79,7 @@ def path_id(request: Request, name: str, message: str) -> str:
 
 
 async def parsed_body(request: Request, model: type[M]) -> M:
+    """The JSON body validated as ``model``; 400 naming the first bad field."""
     try:
         return model.model_validate_json(await request.body())
     except ValidationError as exc:
@@ -90,6 +87,7 @@ async def parsed_body(request: Request, model: type[M]) -> M:
 
 
 def invalid_message(exc: ValidationError) -> str:
+    """Pinterest-style sentence for the first validation error."""
     first = exc.errors(include_url=False)[0]
     where = ".".join(str(part) for part in first["loc"]) or "body"
     if first["type"] == "extra_forbidden":
@@ -116,6 +114,7 @@ def pinterest_endpoint(
 
 
 def page_of(request: Request, items: list[dict[str, object]]) -> dict[str, object]:
+    """One page of ``items`` as Pinterest pages them: ``page_size`` and ``bookmark``."""
     raw_size = request.query_params.get("page_size", "25")
     if not raw_size.isdigit() or not 1 <= int(raw_size) <= 250:
         raise ApiFailure(

@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-_MESSAGES = {
+# Pinterest's codes and messages, as its OpenAPI description shows them.
+ERROR_BODIES: dict[int, tuple[int, str]] = {
     429: (
         8,
         "This request exceeded a rate limit. This can happen if the client "
@@ -47,7 +48,7 @@ class Fault:
     def error_body(self) -> dict[str, object]:
         """Pinterest's ``{code, message}`` for this fault's status."""
         status = self.status or 500
-        code, message = _MESSAGES.get(status, (status, f"Injected error {status}."))
+        code, message = ERROR_BODIES.get(status, (status, f"Injected error {status}."))
         return {"code": code, "message": self.message or message}
 
 
