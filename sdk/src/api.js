@@ -1,14 +1,3 @@
-// The methods a page may call, in the stub's order (see docs/sdk.md).
-export const METHODS = [
-  "page",
-  "track",
-  "identify",
-  "cohorts",
-  "on",
-  "ready",
-  "consent",
-];
-
 /**
  * Replaces the snippet's stub on `win.cohortcast` with the real API, callable
  * both as `cohortcast("track", name, properties)` and as
@@ -20,10 +9,10 @@ export function installApi(win, api, pageProperties) {
   const stub = win.cohortcast;
   const queue = [].slice.call((stub && stub.q) || []);
   const entry = function (method) {
-    if (METHODS.indexOf(method) < 0) return;
+    if (!api.hasOwnProperty(method)) return;
     return api[method].apply(null, [].slice.call(arguments, 1));
   };
-  METHODS.forEach((method) => (entry[method] = api[method]));
+  Object.keys(api).forEach((method) => (entry[method] = api[method]));
   entry.loaded = true;
   win.cohortcast = entry;
 

@@ -14,26 +14,19 @@ function list(value) {
  * rather than failing the whole SDK. Returns null when nothing is usable.
  */
 export function normaliseConfig(raw, warn) {
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+  if (!raw || typeof raw !== "object") {
     warn("ignored a configuration that is not an object");
     return null;
   }
-  const routing = list(raw.routing).filter(
-    (route) =>
-      route &&
-      typeof route.tag_id === "string" &&
-      list(route.cohort_codes).every((code) => typeof code === "string"),
-  );
-  if (routing.length !== list(raw.routing).length) {
-    warn("ignored malformed routing entries");
-  }
   return {
-    version: String(raw.version),
+    version: raw.version,
     cohorts: list(raw.cohorts),
-    routing: routing.map((route) => ({
-      tag_id: route.tag_id,
-      cohort_codes: list(route.cohort_codes),
-    })),
+    routing: list(raw.routing)
+      .filter((route) => route && typeof route.tag_id === "string")
+      .map((route) => ({
+        tag_id: route.tag_id,
+        cohort_codes: list(route.cohort_codes),
+      })),
     pinterest: Object.assign({}, PINTEREST, raw.pinterest),
     collect_url: typeof raw.collect_url === "string" ? raw.collect_url : "",
     consent_required: raw.consent_required === true,

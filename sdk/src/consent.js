@@ -1,9 +1,3 @@
-// Where the page runs an IAB TCF v2 CMP and GDPR applies, storing needs
-// purpose 1 (store and access information on a device) and activation also
-// needs purposes 3 and 4 (create and use a personalised ads profile).
-const STORE = [1];
-const ACTIVATE = [1, 3, 4];
-
 /**
  * Tracks what the visitor allowed. `can("store")` gates storage writes and
  * collection, `can("activate")` gates the Pinterest pixel. An explicit
@@ -30,7 +24,9 @@ export function createConsent(win, pageRequired, granted, onChange) {
     } else if (data.eventStatus !== "cmpuishown") {
       const given = (data.purpose && data.purpose.consents) || {};
       const all = (ids) => ids.every((id) => given[id] === true);
-      tcf = { store: all(STORE), activate: all(ACTIVATE) };
+      // Storing needs purpose 1 (store and access information on a device);
+      // activation also needs 3 and 4 (create, use a personalised ads profile).
+      tcf = { store: all([1]), activate: all([1, 3, 4]) };
     }
     onChange();
   }

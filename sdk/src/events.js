@@ -1,3 +1,12 @@
+/** Bytes (an ArrayBuffer or a typed array) as lower-case hex. */
+export function hex(bytes) {
+  let out = "";
+  new Uint8Array(bytes).forEach(
+    (b) => (out += (b + 256).toString(16).slice(1)),
+  );
+  return out;
+}
+
 /** A random id such as `v_0c6b3f0e9d9a4a7e`, used for visitors and events. */
 export function randomId(win, prefix) {
   const bytes = new Uint8Array(8);
@@ -6,9 +15,7 @@ export function randomId(win, prefix) {
   } catch (e) {
     for (let i = 0; i < 8; i++) bytes[i] = Math.random() * 256;
   }
-  let hex = "";
-  bytes.forEach((b) => (hex += (b + 256).toString(16).slice(1)));
-  return prefix + hex;
+  return prefix + hex(bytes);
 }
 
 /** The Pageview's properties; the publisher's page properties win. */

@@ -25,7 +25,7 @@ import { createWarn } from "./log.js";
     const sdk = createSdk({
       win: win,
       compile: compileCohorts,
-      origin: new URL(script.src, win.location.href).origin,
+      origin: new URL(script.src).origin,
       sdkKey: attr("sdk-key") || "",
       debug: debug,
       consentRequired: attr("consent-required") === "true",

@@ -2,7 +2,7 @@ import { createWarn, guard } from "./log.js";
 import { createStorage } from "./storage.js";
 import { fetchConfig } from "./config.js";
 import { createConsent } from "./consent.js";
-import { randomId, pageProperties, trackEngagement } from "./events.js";
+import { hex, randomId, pageProperties, trackEngagement } from "./events.js";
 import { createTransport } from "./transport.js";
 import { createMembership } from "./membership.js";
 import {
@@ -17,14 +17,6 @@ import {
 const MAX_DELAY = 2147483647;
 const MAX_PENDING = 500;
 const PINTEREST_COOKIE = /(^|;\s*)(_pin_unauth|_epik|_derived_epik)=/;
-
-function hex(buffer) {
-  let out = "";
-  new Uint8Array(buffer).forEach(
-    (b) => (out += (b + 256).toString(16).slice(1)),
-  );
-  return out;
-}
 
 /**
  * Builds one page view's SDK and returns the public API (see docs/sdk.md).
@@ -195,9 +187,7 @@ export function createSdk(env) {
     if (!fresh) return isReady || ready();
     storage.set("config", fresh);
     if (!config) return start(fresh);
-    config.routing = fresh.routing;
-    config.pinterest = fresh.pinterest;
-    config.collect_url = fresh.collect_url;
+    config = fresh;
     consent.requireByConfig(fresh.consent_required);
     applyConsent();
   }
@@ -241,7 +231,7 @@ export function createSdk(env) {
       storage.set("user", user);
       if (typeof email !== "string") return;
       // The address is hashed on the device; only the digest leaves it.
-      Promise.resolve(String(email).trim().toLowerCase())
+      Promise.resolve(email.trim().toLowerCase())
         .then((text) =>
           win.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
         )

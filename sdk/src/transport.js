@@ -85,13 +85,15 @@ export function createTransport(win, storage, warn, options) {
   // A string body goes as text/plain, which CORS lets through without a
   // preflight round trip; the server reads it as JSON whatever the type.
   function post(body) {
-    return win
-      .fetch(options.url(), {
-        method: "POST",
-        body: body,
-        credentials: "omit",
-        keepalive: body.length < KEEPALIVE_LIMIT,
-      })
+    return Promise.resolve()
+      .then(() =>
+        win.fetch(options.url(), {
+          method: "POST",
+          body: body,
+          credentials: "omit",
+          keepalive: body.length < KEEPALIVE_LIMIT,
+        }),
+      )
       .then((response) =>
         response.json().then(
           (reply) => [response.status, reply],
@@ -113,22 +115,12 @@ export function createTransport(win, storage, warn, options) {
       Object.assign({ sent_at: win.Date.now() }, options.batchFields(), sent),
     );
     sending = true;
-    try {
-      if (!win.fetch) {
-        // Without fetch a beacon is all there is; it gives no answer, so it
-        // counts as delivered.
-        return settle(
-          sent,
-          win.navigator.sendBeacon(options.url(), body) && 200,
-        );
-      }
-      post(body).then(
-        (answer) => settle(sent, answer[0], answer[1]),
-        () => settle(sent, 0),
-      );
-    } catch (e) {
-      settle(sent, 0);
-    }
+    // fetch with keepalive outlives the page like a beacon does, and unlike
+    // a beacon it tells whether the server took the batch.
+    post(body).then(
+      (answer) => settle(sent, answer[0], answer[1]),
+      () => settle(sent, 0),
+    );
   }
 
   return { add, flush, read };
