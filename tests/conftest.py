@@ -1,15 +1,18 @@
 """Fixtures shared by the server's tests: a database per test, the app, tokens.
 
 ``database_url`` runs each test that uses it twice: on a fresh SQLite file
-and, when ``COHORTCAST_TEST_POSTGRES_URL`` is set, in a fresh PostgreSQL
-schema (created and dropped around the test, so tests never see each other).
+and, when ``COHORTCAST_TEST_POSTGRES_URL`` is set, on PostgreSQL, in a schema
+of this test run whose tables are emptied before each test (so tests never
+see each other's data). ``empty_database_url`` gives a database without
+even the schema, for tests of the migrations.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,25 +44,80 @@ def postgres_admin() -> Iterator[Engine | None]:
 @pytest.fixture(
     params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, postgres_admin: Engine | None
+def backend(request: pytest.FixtureRequest, postgres_admin: Engine | None) -> str:
+    """Which database the test runs on; PostgreSQL skips when it is not configured."""
+    if request.param == "postgresql" and postgres_admin is None:
+        pytest.skip(f"PostgreSQL not available: set {POSTGRES_ENV}")
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def empty_database_url(
+    backend: str, tmp_path: Path, postgres_admin: Engine | None
 ) -> Iterator[str]:
-    """An empty database: a SQLite file, or a PostgreSQL schema of its own."""
-    if request.param == "sqlite":
+    """A database with nothing in it: a new SQLite file or PostgreSQL schema."""
+    if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'cohortcast.db'}"
         return
-    if postgres_admin is None:
-        pytest.skip(f"PostgreSQL not available: set {POSTGRES_ENV}")
+    assert postgres_admin is not None
+    with _postgres_schema(postgres_admin) as url:
+        yield url
 
+
+@pytest.fixture(scope="session")
+def _shared_postgres_url(postgres_admin: Engine | None) -> Iterator[str | None]:
+    # Creating the schema takes PostgreSQL about half a second, emptying its
+    # tables a few milliseconds, so tests share one schema and empty it.
+    if postgres_admin is None:
+        yield None
+        return
+    with _postgres_schema(postgres_admin) as url:
+        yield url
+
+
+@pytest.fixture
+def database_url(
+    backend: str,
+    tmp_path: Path,
+    postgres_admin: Engine | None,
+    _shared_postgres_url: str | None,
+) -> str:
+    """A database with no data (the schema may already be migrated)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'cohortcast.db'}"
+    assert postgres_admin is not None
+    assert _shared_postgres_url is not None
+    schema = make_url(_shared_postgres_url).query["options"]
+    _empty_tables(postgres_admin, str(schema).removeprefix("-csearch_path="))
+    return _shared_postgres_url
+
+
+@contextmanager
+def _postgres_schema(admin: Engine) -> Iterator[str]:
     schema = f"test_{secrets.token_hex(6)}"
-    with postgres_admin.connect() as connection:
+    with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(postgres_admin.url).update_query_dict(
-        {"options": f"-csearch_path={schema}"}
-    )
-    yield url.render_as_string(hide_password=False)
-    with postgres_admin.connect() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    url = make_url(admin.url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def _empty_tables(admin: Engine, schema: str) -> None:
+    with admin.connect() as connection:
+        tables = connection.scalars(
+            text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = :schema "
+                "AND tablename <> 'alembic_version'"
+            ),
+            {"schema": schema},
+        ).all()
+        if tables:
+            names = ", ".join(f'"{schema}"."{table}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} CASCADE"))
 
 
 @pytest.fixture
@@ -89,24 +147,29 @@ def client(app: FastAPI) -> TestClient:
     return TestClient(app)
 
 
+AuthHeaderFactory = Callable[..., dict[str, str]]
+
+
 @pytest.fixture
-def api(app: FastAPI, store: Store) -> TestClient:
-    """An HTTP client with a token of the default workspace."""
-    return TestClient(app, headers=auth_header(store))
+def auth_header(store: Store) -> AuthHeaderFactory:
+    """``auth_header(slug="default")``: an ``Authorization`` header for a new token.
 
-
-def auth_header(
-    store: Store, workspace_slug: str = workspaces.DEFAULT_SLUG
-) -> dict[str, str]:
-    """``Authorization`` for a new token of the workspace ``workspace_slug``.
-
-    A workspace other than the default one is created when missing.
+    The token belongs to the workspace ``slug``, created when missing, so
+    ``auth_header("other")`` is a stranger to the default workspace.
     """
-    with store.transaction() as session:
-        workspace = workspaces.find_workspace_by_slug(session, workspace_slug)
-        if workspace is None:
-            workspace = workspaces.create_workspace(
-                session, workspace_slug, workspace_slug
-            )
-        created = tokens.create_token(session, workspace.id, "tests")
-    return {"Authorization": f"Bearer {created.secret}"}
+
+    def make(slug: str = workspaces.DEFAULT_SLUG) -> dict[str, str]:
+        with store.transaction() as session:
+            workspace = workspaces.find_workspace_by_slug(session, slug)
+            if workspace is None:
+                workspace = workspaces.create_workspace(session, slug, slug)
+            created = tokens.create_token(session, workspace.id, "tests")
+        return {"Authorization": f"Bearer {created.secret}"}
+
+    return make
+
+
+@pytest.fixture
+def api(app: FastAPI, auth_header: AuthHeaderFactory) -> TestClient:
+    """An HTTP client with a token of the default workspace."""
+    return TestClient(app, headers=auth_header())

@@ -12,9 +12,9 @@ from cohortcast.store.models import Base, Workspace
 
 
 def test_migrations_are_applied_on_start_against_an_empty_database(
-    database_url: str,
+    empty_database_url: str,
 ) -> None:
-    store = open_store(database_url)
+    store = open_store(empty_database_url)
     try:
         tables = set(inspect(store.engine).get_table_names())
         with store.read() as session:
@@ -43,8 +43,10 @@ def test_opening_twice_keeps_one_default_workspace_and_its_sdk_key(
     assert keys == [sdk_key]
 
 
-def test_the_migrations_produce_exactly_the_models_schema(database_url: str) -> None:
-    store = open_store(database_url)
+def test_the_migrations_produce_exactly_the_models_schema(
+    empty_database_url: str,
+) -> None:
+    store = open_store(empty_database_url)
     try:
         with store.engine.connect() as connection:
             differences = compare_metadata(

@@ -38,6 +38,8 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(levelname)s %(name)s: %(message)s"
     )
+    # Alembic narrates every step; the store logs one line when it migrates.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     app = create_app(settings)
     logger.info(
         "Cohortcast serving on http://%s:%s with database %s",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy.orm import Session
 
 from cohortcast.pinterest.routing import Route
@@ -48,15 +48,45 @@ class SdkContent:
 def find_config_stamp(
     connection: Connection | Session, sdk_key: str
 ) -> ConfigStamp | None:
-    """The current stamp of the workspace with ``sdk_key``, or None if unknown.
-
-    One indexed lookup; cheap enough to run on every request, which is what
-    lets every server process answer with the latest configuration.
-    """
+    """The current stamp of the workspace with ``sdk_key``, or None if unknown."""
     row = connection.execute(_STAMP_QUERY, {"sdk_key": sdk_key}).one_or_none()
     if row is None:
         return None
     return ConfigStamp(row.id, row.config_version)
+
+
+class ConfigStampReader:
+    """:func:`find_config_stamp` at driver speed, for the SDK's hot path.
+
+    Every config request, every 304 included, reads the stamp from the
+    database, which is what lets every server process answer with the latest
+    configuration. Going straight to a pooled driver connection makes that
+    read cost tens of microseconds instead of a couple of hundred.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        compiled = _STAMP_QUERY.compile(dialect=engine.dialect)
+        self._sql = str(compiled)
+        self._positional = engine.dialect.positional
+        self._names = list(compiled.positiontup or [])
+
+    def read(self, sdk_key: str) -> ConfigStamp | None:
+        """The current stamp of the workspace with ``sdk_key``, or None if unknown."""
+        parameters: Any = (
+            tuple(sdk_key for _ in self._names)
+            if self._positional
+            else {"sdk_key": sdk_key}
+        )
+        connection = self._engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self._sql, parameters)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()
+        return None if row is None else ConfigStamp(row[0], row[1])
 
 
 def load_sdk_content(session: Session, workspace_id: str) -> SdkContent:

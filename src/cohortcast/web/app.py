@@ -60,7 +60,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(collect.router)
     app.add_api_route("/healthz", _health, include_in_schema=False)
     app.include_router(build_dashboard_router())
-    app.include_router(build_dashboard_router())
     # Middleware added last runs first: the body limit before anything reads
     # a body, CORS around everything public, config.json inside CORS.
     app.add_middleware(sdk.SdkConfigMiddleware)

@@ -83,8 +83,9 @@ async def _validation_error(_request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     problems = list(error.errors())
     detail = describe_validation_error(problems[0])
-    if len(problems) > 1:
-        detail = f"{detail[:-1]} (and {len(problems) - 1} more problems)."
+    more = len(problems) - 1
+    if more:
+        detail = f"{detail[:-1]} (and {more} more problem{'s' if more > 1 else ''})."
     return JSONResponse({"detail": detail}, status_code=422)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from cohortcast.settings import Settings
 from cohortcast.store.database import Store
-from cohortcast.store.sdk_config import ConfigStamp, load_sdk_content
+from cohortcast.store.sdk_config import ConfigStamp, ConfigStampReader, load_sdk_content
 
 # Enough for every workspace of a large installation; beyond it, the oldest go.
 _MAX_ENTRIES = 4096
@@ -34,8 +34,17 @@ class ConfigRenderer:
     def __init__(self, store: Store, settings: Settings) -> None:
         self._store = store
         self._settings = settings
+        self._stamps = ConfigStampReader(store.engine)
         self._cache: dict[tuple[ConfigStamp, str], RenderedConfig] = {}
         self._lock = threading.Lock()
+
+    def stamp(self, sdk_key: str) -> ConfigStamp | None:
+        """The workspace's current stamp (one indexed lookup), None if unknown."""
+        return self._stamps.read(sdk_key)
+
+    def cached(self, stamp: ConfigStamp, collect_url: str) -> RenderedConfig | None:
+        """The configuration at ``stamp`` if this process rendered it already."""
+        return self._cache.get((stamp, collect_url))
 
     def render(self, stamp: ConfigStamp, collect_url: str) -> RenderedConfig:
         """The configuration at ``stamp``, rendered at most once per process."""

@@ -1,0 +1,28 @@
+"""``GET /api/v1/workspace`` and the OpenAPI document."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_the_workspace_shows_its_sdk_key(api: TestClient) -> None:
+    workspace = api.get("/api/v1/workspace").json()
+
+    assert set(workspace) == {"id", "name", "sdk_key"}
+    assert workspace["sdk_key"].startswith("sdk_")
+
+
+def test_the_openapi_document_lists_the_management_api(client: TestClient) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+
+    assert {
+        "/api/v1/workspace",
+        "/api/v1/integrations",
+        "/api/v1/integrations/{integration_id}",
+        "/api/v1/cohorts",
+        "/api/v1/cohorts/{cohort_id}",
+        "/api/v1/cohorts/{cohort_id}/activations/pinterest",
+        "/api/v1/activations",
+        "/api/v1/activations/{activation_id}",
+    } <= set(document["paths"])
+    assert "HTTPBearer" in document["components"]["securitySchemes"]
