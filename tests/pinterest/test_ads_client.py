@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import httpx
@@ -339,3 +340,44 @@ async def test_the_client_waits_for_the_ad_accounts_rate_limit(
     # The third call to one account waits a refill interval; another
     # account's bucket is untouched.
     assert sleep.delays == [30.0]
+
+
+async def test_cohort_audiences_report_id_size_and_status_by_tag_and_cohort(
+    sandbox: RunningSandbox,
+) -> None:
+    async with client_for(sandbox) as client:
+        await client.sync_cohort_audiences(
+            ACCOUNT, [CohortAudience(TAG, "k7d2qa", "Travel")]
+        )
+        await client.create_audience(
+            ACCOUNT,
+            AudienceCreateRequest(
+                name="Publisher's own",
+                audience_type="VISITOR",
+                rule=AudienceRule(visitor_source_id=TAG, event="checkout"),
+            ),
+        )
+        audiences = await client.cohort_audiences(ACCOUNT)
+    assert list(audiences) == [(TAG, "k7d2qa")]
+    audience = audiences[TAG, "k7d2qa"]
+    assert (audience.size, audience.status) == (0, "TOO_SMALL")
+    assert audience.id.isdigit()
+
+
+async def test_one_info_line_per_request_and_never_the_token(
+    sandbox: RunningSandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="cohortcast.pinterest.ads")
+    async with client_for(sandbox) as client:
+        await client.list_conversion_tags(ACCOUNT)
+        assert DEFAULT_TOKEN not in repr(client)
+    lines = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("cohortcast.pinterest.ads")
+    ]
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        f"Pinterest GET /ad_accounts/{ACCOUNT}/conversion_tags -> 200"
+    )
+    assert all(DEFAULT_TOKEN not in record.getMessage() for record in caplog.records)

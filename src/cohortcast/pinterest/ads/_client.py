@@ -21,7 +21,12 @@ import httpx
 from pydantic import ValidationError
 
 from . import _requests as build
-from ._audiences import PIXEL_EVENT, CohortAudience, plan_audience_changes
+from ._audiences import (
+    PIXEL_EVENT,
+    CohortAudience,
+    cohort_of,
+    plan_audience_changes,
+)
 from ._batching import MAX_RECORDS_PER_REQUEST, records_string
 from ._errors import AdsApiError, ServerError, error_from_response, error_from_transport
 from ._models import (
@@ -226,6 +231,22 @@ class AdsClient:
         """Rename or archive (``operation_type="REMOVE"``) one audience."""
         request = build.update_audience(ad_account_id, audience_id, change)
         return await self.call(request)
+
+    async def cohort_audiences(
+        self, ad_account_id: str, event: str = PIXEL_EVENT
+    ) -> dict[tuple[str, str], Audience]:
+        """The ad account's cohort audiences keyed by ``(tag_id, cohort_code)``.
+
+        Each carries Pinterest's ``id``, ``size`` and ``status`` (READY,
+        TOO_SMALL, INITIALIZING); audiences Cohortcast does not manage are
+        left out.
+        """
+        found: dict[tuple[str, str], Audience] = {}
+        for audience in await self.list_audiences(ad_account_id):
+            key = cohort_of(audience, event)
+            if key is not None:
+                found.setdefault(key, audience)
+        return found
 
     async def sync_cohort_audiences(
         self,
