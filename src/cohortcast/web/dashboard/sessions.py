@@ -1,6 +1,7 @@
 """Dashboard sessions: a signed, expiring cookie instead of a sessions table.
 
-The cookie holds ``user_id.issued_at.fingerprint.signature``. The fingerprint
+The cookie holds ``user_id.issued_at.nonce.fingerprint.signature``; the
+random nonce makes every session (and so its CSRF token) distinct. The fingerprint
 is an HMAC of the user's password hash, so changing the password ends every
 session made with the old one; the signature is an HMAC-SHA256 of the rest
 under the key derived for sessions.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -68,7 +70,9 @@ def dashboard_keys(request: Request) -> DashboardKeys:
 def issue_session(key: bytes, user: User, now: float | None = None) -> str:
     """A new session cookie value for ``user``."""
     issued_at = int(time.time() if now is None else now)
-    payload = f"{user.id}.{issued_at}.{_fingerprint(key, user.password_hash)}"
+    nonce = secrets.token_hex(8)
+    fingerprint = _fingerprint(key, user.password_hash)
+    payload = f"{user.id}.{issued_at}.{nonce}.{fingerprint}"
     return f"{payload}.{_sign(key, payload)}"
 
 
@@ -79,12 +83,12 @@ def find_viewer(request: Request) -> Viewer | None:
         return None
     key = dashboard_keys(request).session
     parts = token.split(".")
-    if len(parts) != 4:
+    if len(parts) != 5:
         return None
-    user_id, issued_at, fingerprint, signature = parts
+    user_id, issued_at, _nonce, fingerprint, signature = parts
     if not issued_at.isdigit():
         return None
-    if not hmac.compare_digest(signature, _sign(key, ".".join(parts[:3]))):
+    if not hmac.compare_digest(signature, _sign(key, ".".join(parts[:4]))):
         return None
     age = time.time() - int(issued_at)
     if not 0 <= age <= LIFETIME_SECONDS:
