@@ -198,3 +198,15 @@ def test_an_event_read_back_from_storage_is_validated_again() -> None:
     assert ads.validate_conversion_event(json.loads(json.dumps(event))) == event
     with pytest.raises(ValueError, match="event_name"):
         ads.validate_conversion_event({**event, "event_name": "Custom"})
+
+
+def test_a_stored_request_comes_back_the_same() -> None:
+    request = send_conversion_events(ACCOUNT, events(2), test=True)
+    stored = json.loads(json.dumps(request.to_record()))
+    assert ads.ApiRequest.from_record(stored) == request
+
+
+def test_a_stored_request_with_an_unknown_answer_type_is_refused() -> None:
+    record = ads.get_user_account().to_record() | {"response_type": "Pin"}
+    with pytest.raises(ValueError, match="'Pin' is not an Ads API answer"):
+        ads.ApiRequest.from_record(record)

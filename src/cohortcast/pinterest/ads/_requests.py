@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
 
@@ -59,6 +59,51 @@ class ApiRequest(Generic[R]):
     rate_limit_key: str | None = None
     params: Mapping[str, str] = field(default_factory=dict)
     body: bytes | None = None
+
+    def to_record(self) -> dict[str, object]:
+        """A JSON-able form an outbox can store and :meth:`from_record` restores."""
+        return {
+            "method": self.method,
+            "path": self.path,
+            "response_type": self.response_type.__name__,
+            "rate_limit_key": self.rate_limit_key,
+            "params": dict(self.params),
+            "body": self.body.decode() if self.body is not None else None,
+        }
+
+    @staticmethod
+    def from_record(record: Mapping[str, Any]) -> ApiRequest[BaseModel]:
+        """Restore a request stored with :meth:`to_record`."""
+        name = record["response_type"]
+        if name not in _RESPONSE_TYPES:
+            raise ValueError(
+                f"Response type {name!r} is not an Ads API answer; expected one "
+                f"of {', '.join(sorted(_RESPONSE_TYPES))}."
+            )
+        body = record.get("body")
+        return ApiRequest(
+            method=record["method"],
+            path=record["path"],
+            response_type=_RESPONSE_TYPES[name],
+            rate_limit_key=record.get("rate_limit_key"),
+            params=dict(record.get("params") or {}),
+            body=body.encode() if body is not None else None,
+        )
+
+
+_RESPONSE_TYPES: dict[str, type[BaseModel]] = {
+    model.__name__: model
+    for model in (
+        AdAccount,
+        Audience,
+        AudiencePage,
+        ConversionResponse,
+        ConversionTagList,
+        CustomerList,
+        CustomerListPage,
+        UserAccount,
+    )
+}
 
 
 def _checked_id(value: str, what: str) -> str:
