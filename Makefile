@@ -61,8 +61,10 @@ pytest: install chromium
 
 test: lint typecheck sdk-test pytest
 
+# Until the `demo` command exists, the demo is the server on its own.
 demo: install chromium
-	$(VENV)/bin/cohortcast demo
+	@if $(VENV)/bin/cohortcast demo --help >/dev/null 2>&1; then \
+	  $(VENV)/bin/cohortcast demo; else $(VENV)/bin/cohortcast serve; fi
 
 serve: install
 	$(VENV)/bin/cohortcast serve
