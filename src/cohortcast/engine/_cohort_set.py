@@ -109,12 +109,12 @@ class CohortSet:
             if wake is not None and wake <= time:
                 self._run_until(state, time - 1, changes)
                 due = self._due(state, time)
-            state.now = time
+            state.now = now = time
         touched = self._record(state, event)
         if touched or due:
             keys = touched + due if due else touched
             self._reflip(state, keys)
-            self._evaluate(state, self._affected(keys), state.now or time, changes)
+            self._evaluate(state, self._affected(keys), now, changes)
         return changes
 
     def advance(self, state: UserState, time: int) -> list[Change]:

@@ -165,7 +165,7 @@ class CountWindowLeaf(CompiledLeaf):
         if not isinstance(entry, list) or not all(is_time(t) for t in entry):
             return None
         times = sorted(cast("list[int]", entry))
-        return times[len(times) - self.cap :] if self.cap else None
+        return times[max(0, len(times) - self.cap) :] if self.cap else None
 
 
 class CountTotalLeaf(CompiledLeaf):
