@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select
@@ -63,3 +65,20 @@ def test_the_database_label_hides_the_password() -> None:
 
     assert "s3cret" not in store.database_label
     assert "***" in store.database_label
+
+
+def test_processes_starting_together_on_a_new_database_make_one_workspace(
+    empty_database_url: str,
+) -> None:
+    def start() -> None:
+        open_store(empty_database_url).close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for started in [pool.submit(start) for _ in range(4)]:
+            started.result()
+
+    store = open_store(empty_database_url)
+    with store.read() as session:
+        count = len(list(session.scalars(select(Workspace.id))))
+    store.close()
+    assert count == 1

@@ -32,6 +32,19 @@ def test_a_bad_body_is_described_in_one_sentence(
     assert response.json() == {"detail": detail}
 
 
+def test_a_body_not_sent_as_json_asks_for_the_content_type(api: TestClient) -> None:
+    response = api.post(
+        "/api/v1/integrations",
+        content=b'{"type": "pinterest", "tag_id": "2612345678901"}',
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "body: expected JSON; send it with 'Content-Type: application/json'."
+    }
+
+
 def test_invalid_json_is_described(api: TestClient) -> None:
     response = api.post(
         "/api/v1/cohorts",

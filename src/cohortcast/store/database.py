@@ -73,15 +73,21 @@ class Store:
 def open_store(database_url: str, *, migrate: bool = True) -> Store:
     """Connect to ``database_url``, apply pending migrations, return the store.
 
-    Safe to call from several processes at once on PostgreSQL: migrations
-    run under an advisory lock. Creates the default workspace when none exists.
+    Creates the default workspace when none exists. Safe when several
+    processes start at once on a new database: migrating and creating the
+    workspace happen in one transaction under a lock (an advisory lock on
+    PostgreSQL, the write lock on SQLite).
     """
     store = Store(create_database_engine(database_url))
-    if migrate:
-        with store.engine.begin() as connection:
-            _upgrade(connection)
-        with store.transaction() as session:
+    if not migrate:
+        return store
+
+    locking = store.engine.execution_options(**{_SQLITE_BEGIN: "BEGIN IMMEDIATE"})
+    with locking.begin() as connection:
+        _upgrade(connection)
+        with Session(bind=connection) as session:
             workspaces.ensure_default_workspace(session)
+            session.flush()
     return store
 
 

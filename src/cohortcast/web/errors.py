@@ -60,6 +60,10 @@ def describe_validation_error(error: dict[str, Any]) -> str:
         return f"body: not valid JSON ({context.get('error', 'decode error')})."
     if kind == "missing" and location == "body":
         return "body: send a JSON object."
+    if location == "body" and isinstance(error.get("input"), bytes):
+        # FastAPI leaves a body unparsed unless it is declared as JSON, which
+        # is what `curl -d` without a Content-Type header runs into.
+        return "body: expected JSON; send it with 'Content-Type: application/json'."
     if kind == "missing":
         return f"{location}: this field is required."
     if kind == "extra_forbidden":
