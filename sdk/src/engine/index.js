@@ -76,6 +76,7 @@ export function compileCohorts(cohorts, warn) {
   const say = typeof warn === "function" ? warn : () => {};
   const leaves = new Map();
   const parsed = new Map();
+  let tick = 0;
   for (const cohort of Array.isArray(cohorts) ? cohorts : []) {
     try {
       const code = isObject(cohort) && cohort.code;
@@ -89,7 +90,15 @@ export function compileCohorts(cohorts, warn) {
           if (!leaves.has(key)) leaves.set(key, makeLeaf(spec, key));
           const leaf = leaves.get(key);
           found.leaves.add(leaf);
-          return (state, time) => leaf.holds(state.l[key], time);
+          // A leaf's truth is worked out once per step, however many
+          // cohorts use it; update() leaves it from the flip it computes.
+          return (state, time) => {
+            if (leaf.tick !== tick) {
+              leaf.tick = tick;
+              leaf.truth = leaf.holds(state.l[key], time);
+            }
+            return leaf.truth;
+          };
         },
       };
       const path = `cohorts.${code}.definition`;
@@ -149,6 +158,8 @@ export function compileCohorts(cohorts, warn) {
     canonical(order.map((cohort) => [cohort.code, cohort.definition])),
   );
   const stale = new Uint8Array(order.length);
+  // Reused by every step, instead of a new Set per event.
+  const members = new Set();
 
   const newState = () => ({
     n: null,
@@ -174,12 +185,14 @@ export function compileCohorts(cohorts, warn) {
     if (before === state.w) recompute = true;
     else if (flip !== null && (state.w === null || flip < state.w))
       state.w = flip;
+    leaf.tick = tick;
     for (const index of leaf.cohorts) stale[index] = 1;
   };
 
   // Evaluates at `time` (>= now) after leaves flipping by then and the
   // leaves `event` matches; reports the changes at `time`, by cohort code.
   const step = (state, time, event, changes) => {
+    tick++;
     const everything = state.n === null || state.d;
     state.n = time;
     // Deleting only when set keeps the state a fast object in the engine.
@@ -194,7 +207,7 @@ export function compileCohorts(cohorts, warn) {
       }
     }
 
-    const members = new Set(state.m);
+    for (const code of state.m) members.add(code);
     const found = [];
     for (let index = 0; index < order.length; index++) {
       if (!everything && !stale[index]) continue;
@@ -206,6 +219,7 @@ export function compileCohorts(cohorts, warn) {
       found.push({ cohort: code, kind: holds ? "entry" : "exit", time });
     }
     if (found.length) state.m = Array.from(members).sort();
+    members.clear();
     found.sort((a, b) => (a.cohort < b.cohort ? -1 : 1));
     changes.push.apply(changes, found);
 

@@ -1,6 +1,6 @@
 // The per-user state of one leaf and how it moves with events and time. Each
 // kind keeps the bounded state of docs/cohorts.md ("State bounds"):
-//   count with window: matching times, latest first, at most `cap` of them
+//   count with window: matching times, oldest first, at most `cap` of them
 //   count without:     a counter capped at `cap`
 //   sum with window:   [[bucket, sum], ...] by bucket, at most 60
 //   sum without:       the total
@@ -10,151 +10,117 @@ import { check, isNumber, read } from "./definition.js";
 
 /**
  * Builds a leaf from its parsed spec. A leaf offers:
- *   keep(data, now)            drops what has left the window at `now`
+ *   keep(data, now)             drops what has left the window at `now`
  *   add(data, time, props, now) adds a matching event (late ones too)
- *   holds(data, t)             the leaf's truth at `t >= now`
- *   flip(data, now)            the earliest t > now at which holds() changes
- *   load(raw)                  a stored state checked and normalised, or throws
+ *   holds(data, t)              the leaf's truth at `t >= now`
+ *   flip(data, now)             the earliest t > now at which holds() changes
+ *   load(raw)                   a stored state checked and normalised, or throws
  */
 export function makeLeaf(spec, key) {
   const { within, value, compare, sum } = spec;
   const width = within / 60;
   // gte N needs the N latest times; lte and eq must also see the one above N.
   const cap = spec.op === "gte" ? value : value + 1;
-  const amount = (properties) => {
+  const amountOf = (properties) => {
     const found = read(properties, sum);
     return isNumber(found) ? found : 0;
   };
-  // The first bucket still inside the window at time t.
-  const firstBucket = (t) => Math.floor(t / width) - 59;
-  const nonEmpty = (data) => (data && data.length ? data : undefined);
 
-  let kind;
-  if (!within) {
-    kind = {
-      measure: (data) => data || 0,
-      keep: (data) => data,
-      add: (data, time, properties) =>
-        sum ? (data || 0) + amount(properties) : Math.min((data || 0) + 1, cap),
-      load: (raw) => {
-        check(
-          sum ? isNumber(raw) : Number.isInteger(raw) && raw >= 0,
-          key,
-          raw,
-          "a total",
-        );
-        return sum ? raw : Math.min(raw, cap);
-      },
-    };
-  } else if (!sum) {
-    kind = {
-      measure: (times, t) => {
-        let count = 0;
-        if (times) for (const time of times) if (time > t - within) count++;
-        return count;
-      },
-      keep: (times, now) => {
-        while (
-          times &&
-          times.length &&
-          times[times.length - 1] <= now - within
-        ) {
-          times.pop();
-        }
-        return nonEmpty(times);
-      },
-      add: (times, time, properties, now) => {
-        if (time <= now - within) return times;
-        times = times || [];
-        let index = 0;
-        while (index < times.length && times[index] > time) index++;
-        times.splice(index, 0, time);
-        if (times.length > cap) times.length = cap;
-        return nonEmpty(times);
-      },
-      // The i-th oldest time leaves at time + W, and the later ones remain.
-      leaves: (times, index) => times[times.length - 1 - index] + within,
-      rest: (times, index) => times.length - 1 - index,
-      load: (raw) => {
-        const ok =
-          Array.isArray(raw) && raw.length <= cap && raw.every(isNumber);
-        check(ok, key, raw, "a list of times");
-        return raw.slice().sort((a, b) => b - a);
-      },
-    };
-  } else {
-    kind = {
-      // Always added in bucket order from 0, so equal histories give equal
-      // doubles whatever order the events came in.
-      measure: (buckets, t) => {
-        const first = firstBucket(t);
-        let total = 0;
-        if (buckets)
-          for (const bucket of buckets)
-            if (bucket[0] >= first) total += bucket[1];
-        return total;
-      },
-      keep: (buckets, now) =>
-        nonEmpty(
-          buckets && buckets.filter((bucket) => bucket[0] >= firstBucket(now)),
-        ),
-      add: (buckets, time, properties, now) => {
-        const at = Math.floor(time / width);
-        if (at < firstBucket(now)) return buckets;
-        buckets = buckets || [];
-        let index = 0;
-        while (index < buckets.length && buckets[index][0] < at) index++;
-        const bucket = buckets[index];
-        if (bucket && bucket[0] === at) bucket[1] += amount(properties);
-        else buckets.splice(index, 0, [at, amount(properties)]);
-        return buckets;
-      },
-      leaves: (buckets, index) => (buckets[index][0] + 60) * width,
-      rest: (buckets, index) => {
-        let total = 0;
-        for (let later = index + 1; later < buckets.length; later++) {
-          total += buckets[later][1];
-        }
-        return total;
-      },
-      load: (raw) => {
-        const isBucket = (bucket) =>
-          Array.isArray(bucket) &&
-          bucket.length === 2 &&
-          bucket.every(isNumber);
-        const ok =
-          Array.isArray(raw) && raw.length <= 60 && raw.every(isBucket);
-        check(ok, key, raw, "a list of buckets");
-        return raw.map((bucket) => bucket.slice()).sort((a, b) => a[0] - b[0]);
-      },
-    };
-  }
+  // A windowed leaf holds items (times, or [bucket, sum]) sorted oldest
+  // first; `ends(item)` is when the item leaves the window and `weight(item)`
+  // what it adds. Totals are added from the newest item down in every place,
+  // so a total is the same double whichever way it is reached.
+  const ends = sum
+    ? (bucket) => (bucket[0] + 60) * width
+    : (time) => time + within;
+  const weight = sum ? (bucket) => bucket[1] : () => 1;
+  const isItem = sum
+    ? (item) => Array.isArray(item) && item.length === 2 && item.every(isNumber)
+    : isNumber;
 
-  const holds = (data, t) => compare(kind.measure(data, t), value);
-  return Object.assign(kind, {
+  const measure = (data, t) => {
+    if (!within) return data || 0;
+    let total = 0;
+    for (let index = data ? data.length - 1 : -1; index >= 0; index--) {
+      if (ends(data[index]) <= t) break;
+      total += weight(data[index]);
+    }
+    return total;
+  };
+  const holds = (data, t) => compare(measure(data, t), value);
+
+  const add = (data, time, properties, now) => {
+    if (!within) {
+      return sum
+        ? (data || 0) + amountOf(properties)
+        : Math.min((data || 0) + 1, cap);
+    }
+    // Late items go in order behind the newer ones; equal times side by side.
+    const item = sum ? [Math.floor(time / width), amountOf(properties)] : time;
+    const start = sum ? item[0] : item;
+    if (ends(item) <= now) return data;
+    data = data || [];
+    let index = data.length - 1;
+    while (index >= 0 && (sum ? data[index][0] : data[index]) > start) index--;
+    if (sum && index >= 0 && data[index][0] === start) {
+      data[index][1] += item[1];
+    } else if (index === data.length - 1) data.push(item);
+    else data.splice(index + 1, 0, item);
+    // shift(), unlike splice(), allocates nothing on this hot path.
+    while (!sum && data.length > cap) data.shift();
+    return data.length ? data : undefined;
+  };
+
+  const leaf = {
     key,
     event: spec.event,
     test: spec.test,
     holds,
-    // Truth only changes when a time or bucket leaves the window (oldest
-    // first), so the first such time at which it differs from now is the
-    // flip. Equal times leave together: only the last of them tells the rest.
-    flip: (data, now) => {
-      const length = data ? data.length : 0;
-      if (!length) return null;
-      const current = holds(data, now);
-      for (let index = 0; index < length; index++) {
-        const time = kind.leaves(data, index);
-        const tie = index + 1 < length && kind.leaves(data, index + 1) === time;
-        if (
-          time > now &&
-          !tie &&
-          compare(kind.rest(data, index), value) !== current
-        ) {
-          return time;
-        }
-      }
-      return null;
+    add,
+
+    keep: (data, now) => {
+      if (!within || !data) return data;
+      while (data.length && ends(data[0]) <= now) data.shift();
+      return data.length ? data : undefined;
     },
-  });
+
+    // Truth only changes when an item leaves the window, so the flip is the
+    // earliest leaving time at which the items left behind give another truth
+    // than now; items leaving together count once, with the newest. One pass
+    // from the newest item: `data` is kept at `now`, so the total it ends
+    // with is the measure now, left in `leaf.truth` for the evaluation.
+    flip: (data, now) => {
+      if (!within || !data) {
+        leaf.truth = holds(data, now);
+        return null;
+      }
+      const when = [null, null];
+      let total = 0;
+      for (let index = data.length - 1; index >= 0; index--) {
+        const time = ends(data[index]);
+        const newer = data[index + 1];
+        if (newer === undefined || ends(newer) !== time) {
+          when[+compare(total, value)] = time;
+        }
+        total += weight(data[index]);
+      }
+      leaf.truth = compare(total, value);
+      return when[+!leaf.truth];
+    },
+
+    load: (raw) => {
+      const ok = within
+        ? Array.isArray(raw) &&
+          raw.length <= (sum ? 60 : cap) &&
+          raw.every(isItem)
+        : isNumber(raw) && (sum || (Number.isInteger(raw) && raw >= 0));
+      check(ok, key, raw, "a leaf state");
+      if (!within) return sum ? raw : Math.min(raw, cap);
+      const start = (item) => (sum ? item[0] : item);
+      return raw
+        .map((item) => (sum ? item.slice() : item))
+        .sort((a, b) => start(a) - start(b));
+    },
+  };
+  return leaf;
 }
