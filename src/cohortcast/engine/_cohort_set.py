@@ -218,6 +218,8 @@ class CohortSet:
                 del state.entries[key]
             else:
                 state.entries[key] = restored
+        # Cohorts deleted since the state was saved cannot be evaluated: drop them.
+        state.members &= self.definitions.keys()
         if state.cohort_set != self.fingerprint:
             state.stale = state.now is not None
             state.cohort_set = self.fingerprint
@@ -231,7 +233,6 @@ class CohortSet:
         self._attach(state)
         changes: list[Change] = []
         if state.stale and state.now is not None:
-            state.members &= set(self.definitions)
             self._evaluate(state, self._every_cohort, state.now, changes)
         state.stale = False
         return changes

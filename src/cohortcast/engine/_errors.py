@@ -31,7 +31,9 @@ def quote(value: object) -> str:
     values are shown as compact JSON; anything long is cut with an ellipsis.
     """
     if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace("'", "\\'")
+        # JSON escapes control characters, so the message stays on one line.
+        escaped = json.dumps(value, ensure_ascii=False)[1:-1]
+        escaped = escaped.replace('\\"', '"').replace("'", "\\'")
         return "'" + _shorten(escaped) + "'"
     if isinstance(value, float) and not math.isfinite(value):
         return (
