@@ -1,16 +1,18 @@
-"""Per-profile evaluation in the store: lock a profile, run the engine on its
-state, and write back the state, memberships and changes, all in the caller's
-transaction (so the events that caused them commit with them, or nothing does).
+"""Per-profile evaluation in the store: lock profiles, run the engine on their
+state, and write back the states, memberships and changes, all in the
+caller's transaction (so the events that caused them commit with them, or
+nothing does). Every function works on many profiles with a few statements,
+since ingestion handles many batches per transaction.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,33 +32,54 @@ _PROFILES: Table = Profile.__table__  # type: ignore[assignment]
 _MEMBERSHIPS: Table = Membership.__table__  # type: ignore[assignment]
 _CHANGES: Table = MembershipChange.__table__  # type: ignore[assignment]
 
-_FIND_PROFILE = select(
-    Profile.id,
-    Profile.state,
-    Profile.user_id,
-    Profile.email_sha256,
-    Profile.maid_sha256,
-).where(
-    Profile.workspace_id == bindparam("workspace_id"),
-    Profile.profile_key == bindparam("profile_key"),
+_FIND_PROFILES = (
+    select(
+        Profile.id,
+        Profile.profile_key,
+        Profile.state,
+        Profile.user_id,
+        Profile.email_sha256,
+        Profile.maid_sha256,
+    )
+    .where(
+        Profile.workspace_id == bindparam("workspace_id"),
+        Profile.profile_key.in_(bindparam("profile_keys", expanding=True)),
+    )
+    # One order for every writer, so concurrent row locks cannot deadlock.
+    .order_by(Profile.profile_key)
 )
 
+_SAVE_PROFILE = (
+    _PROFILES.update()
+    .where(_PROFILES.c.id == bindparam("profile_id"))
+    .values(
+        state=bindparam("state"),
+        next_change_time=bindparam("wake"),
+        updated_at=bindparam("now"),
+    )
+)
 
-@dataclass(slots=True)
-class LoadedProfile:
-    """A locked profile row and its engine state, ready to evaluate."""
-
-    id: int
-    state: UserState
-    members_before: frozenset[str]
-
+_DROP_MEMBERSHIP = _MEMBERSHIPS.delete().where(
+    _MEMBERSHIPS.c.profile_id == bindparam("profile_id"),
+    _MEMBERSHIPS.c.cohort_code == bindparam("code"),
+)
 
 DialectInsert = postgresql.Insert | sqlite.Insert
 
 
+@dataclass(slots=True)
+class LoadedProfile:
+    """A locked profile row, its engine state, and the changes it went through."""
+
+    id: int
+    state: UserState
+    members_before: frozenset[str]
+    changes: list[Change] = field(default_factory=list)
+
+
 def dialect_insert(session: Session, table: Table) -> DialectInsert:
     """``INSERT`` with ``ON CONFLICT`` support for the session's database."""
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgresql(session):
         return postgresql.insert(table)
     return sqlite.insert(table)
 
@@ -66,30 +89,52 @@ def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def lock_profile(
+def loaded(profile_id: int, saved: Any) -> LoadedProfile:
+    """A :class:`LoadedProfile` from a row's id and ``state`` column."""
+    state = restore_state(saved)
+    return LoadedProfile(profile_id, state, frozenset(state.members))
+
+
+def lock_profiles(
     session: Session,
     workspace_id: str,
-    profile_key: str,
-    identities: Identities,
+    identities: Mapping[str, Identities],
     now: int,
-) -> LoadedProfile:
-    """The profile ``profile_key``, created when new, locked until commit.
+) -> dict[str, LoadedProfile]:
+    """The profiles keyed by profile key (created when new), locked until commit.
 
-    On PostgreSQL the row is locked (two tabs of one visitor send batches at
-    the same time); SQLite transactions that write already hold the one lock.
+    On PostgreSQL the rows are locked (two tabs of one visitor send batches
+    at the same time); SQLite transactions that write already hold the lock.
     """
-    keys = {"workspace_id": workspace_id, "profile_key": profile_key}
-    query = _FIND_PROFILE.with_for_update() if is_postgresql(session) else _FIND_PROFILE
-    row = session.execute(query, keys).one_or_none()
-    if row is None:
+    keys = sorted(identities)
+    parameters = {"workspace_id": workspace_id, "profile_keys": keys}
+    query = (
+        _FIND_PROFILES.with_for_update() if is_postgresql(session) else _FIND_PROFILES
+    )
+    rows = {row.profile_key: row for row in session.execute(query, parameters)}
+    missing = [key for key in keys if key not in rows]
+    if missing:
         create = dialect_insert(session, _PROFILES).on_conflict_do_nothing()
-        session.execute(create, {**keys, "updated_at": now})
-        row = session.execute(query, keys).one()
-    changed = _identity_updates(row, identities)
-    if changed:
-        session.execute(update(Profile).where(Profile.id == row.id).values(changed))
-    state = restore_state(row.state)
-    return LoadedProfile(row.id, state, frozenset(state.members))
+        session.execute(
+            create,
+            [
+                {"workspace_id": workspace_id, "profile_key": key, "updated_at": now}
+                for key in missing
+            ],
+        )
+        parameters["profile_keys"] = missing
+        rows.update(
+            (row.profile_key, row) for row in session.execute(query, parameters)
+        )
+
+    profiles: dict[str, LoadedProfile] = {}
+    for key in keys:
+        row = rows[key]
+        changed = _identity_updates(row, identities[key])
+        if changed:
+            session.execute(update(Profile).where(Profile.id == row.id).values(changed))
+        profiles[key] = loaded(row.id, row.state)
+    return profiles
 
 
 def restore_state(saved: Any) -> UserState:
@@ -104,38 +149,43 @@ def restore_state(saved: Any) -> UserState:
         return UserState()
 
 
-def save_profile(
+def save_profiles(
     session: Session,
     workspace_id: str,
-    profile: LoadedProfile,
+    profiles: Sequence[LoadedProfile],
     cohorts: CohortSet,
-    changes: Sequence[Change],
     now: int,
 ) -> None:
-    """Write the state and the wake-up time, and record ``changes``."""
-    session.execute(
-        update(Profile)
-        .where(Profile.id == profile.id)
-        .values(
-            state=profile.state.to_json(),
-            next_change_time=cohorts.next_change_time(profile.state),
-            updated_at=now,
-        )
+    """Write each profile's state and wake-up time, and record its changes."""
+    if not profiles:
+        return
+    session.connection().execute(
+        _SAVE_PROFILE,
+        [
+            {
+                "profile_id": profile.id,
+                "state": profile.state.to_json(),
+                "wake": cohorts.next_change_time(profile.state),
+                "now": now,
+            }
+            for profile in profiles
+        ],
     )
-    if changes:
-        record_changes(session, workspace_id, profile, cohorts, changes)
+    changed = [profile for profile in profiles if profile.changes]
+    if changed:
+        record_changes(session, workspace_id, changed, cohorts)
 
 
 def record_changes(
     session: Session,
     workspace_id: str,
-    profile: LoadedProfile,
+    profiles: Sequence[LoadedProfile],
     cohorts: CohortSet,
-    changes: Sequence[Change],
 ) -> None:
-    """Append ``changes`` to the history and bring ``memberships`` in line
-    with the members now."""
-    session.execute(
+    """Append the profiles' changes to the history and bring ``memberships``
+    in line with their members now."""
+    connection = session.connection()
+    connection.execute(
         _CHANGES.insert(),
         [
             {
@@ -145,40 +195,32 @@ def record_changes(
                 "kind": change.kind,
                 "time": change.time,
             }
-            for change in changes
+            for profile in profiles
+            for change in profile.changes
         ],
     )
-    members = cohorts.members(profile.state)
-    _remove_memberships(session, profile.id, profile.members_before - members)
-    entered = {c.cohort: c.time for c in changes if c.kind == "entry"}
-    added = members - profile.members_before
-    if added:
-        insert = dialect_insert(session, _MEMBERSHIPS).on_conflict_do_nothing()
-        session.execute(
-            insert,
-            [
+
+    dropped: list[dict[str, object]] = []
+    added: list[dict[str, object]] = []
+    for profile in profiles:
+        members = cohorts.members(profile.state)
+        entered = {c.cohort: c.time for c in profile.changes if c.kind == "entry"}
+        for code in sorted(profile.members_before - members):
+            dropped.append({"profile_id": profile.id, "code": code})
+        for code in sorted(members - profile.members_before):
+            added.append(
                 {
                     "profile_id": profile.id,
                     "cohort_code": code,
                     "workspace_id": workspace_id,
                     "entered_at": entered.get(code, 0),
                 }
-                for code in sorted(added)
-            ],
-        )
-
-
-def _remove_memberships(
-    session: Session, profile_id: int, codes: Iterable[str]
-) -> None:
-    codes = sorted(codes)
-    if codes:
-        session.execute(
-            delete(Membership).where(
-                Membership.profile_id == profile_id,
-                Membership.cohort_code.in_(codes),
             )
-        )
+    if dropped:
+        connection.execute(_DROP_MEMBERSHIP, dropped)
+    if added:
+        insert = dialect_insert(session, _MEMBERSHIPS).on_conflict_do_nothing()
+        connection.execute(insert, added)
 
 
 def _identity_updates(row: Any, identities: Identities) -> dict[str, object]:

@@ -20,8 +20,9 @@ import time as clock
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Table, func
+from sqlalchemy import JSON, Dialect, Table, bindparam, func
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
 
 from cohortcast.collection.batches import (
     CollectBatch,
@@ -32,12 +33,12 @@ from cohortcast.collection.batches import (
 from cohortcast.collection.cohort_sets import CohortSetCache
 from cohortcast.collection.evaluation import (
     dialect_insert,
-    lock_profile,
-    save_profile,
+    lock_profiles,
+    save_profiles,
 )
 from cohortcast.collection.rebuild import note_definitions
 from cohortcast.collection.validation import Rejection, TimeLimits, ValidEvent
-from cohortcast.engine import Change, Event
+from cohortcast.engine import Event
 from cohortcast.store.collection_models import CollectedEvent, ReceiptCounter
 from cohortcast.store.database import Store
 from cohortcast.store.sdk_config import ConfigStamp, find_config_stamp
@@ -49,6 +50,20 @@ HOUR_MS = 3_600_000
 
 _EVENTS: Table = CollectedEvent.__table__  # type: ignore[assignment]
 _RECEIPTS: Table = ReceiptCounter.__table__  # type: ignore[assignment]
+
+
+class EncodedJSON(TypeDecorator[str]):
+    """A JSON column bound from text that is already JSON: validation has
+    encoded the properties once, and encoding them again costs a lot."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+
+_COLUMN_TYPES = {"properties": EncodedJSON()}
 
 
 def now_ms() -> int:
@@ -74,7 +89,6 @@ class IngestResult:
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     rejected_receipts: list[Rejection] = field(default_factory=list)
-    changes: int = 0
 
     def as_json(self) -> dict[str, object]:
         answer: dict[str, object] = {
@@ -120,24 +134,49 @@ class Collector:
         return TimeLimits(self.clock(), self.retention_ms)
 
     def collect(self, sdk_key: str, body: bytes) -> IngestResult:
-        """Handle one SDK batch (raw request body) for the workspace of ``sdk_key``.
+        """Handle one SDK batch (raw request body) in a transaction of its own.
 
         Raises :class:`BatchError` for an unusable batch and
         :class:`UnknownSdkKeyError`; returns after the commit.
         """
-        limits = self.limits()
-        batch = parse_collect_batch(body, limits)
+        outcome = self.commit_batches([(sdk_key, self.parse(body))])[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def parse(self, body: bytes) -> CollectBatch:
+        """Validate a collect request body now (see :func:`parse_collect_batch`)."""
+        return parse_collect_batch(body, self.limits())
+
+    def commit_batches(
+        self, batches: Sequence[tuple[str, CollectBatch]]
+    ) -> list[IngestResult | UnknownSdkKeyError]:
+        """Store and evaluate validated batches ``(sdk_key, batch)`` in ONE
+        transaction (one commit, one fsync, for all of them); the outcome of
+        each, in order, once committed. A database error rolls all back."""
+        now = self.clock()
         with self.store.transaction() as session:
-            stamp = find_config_stamp(session, sdk_key)
-            if stamp is None:
-                raise UnknownSdkKeyError(sdk_key)
-            result = self.ingest(session, stamp, [_profile_events(batch)], limits.now)
-            if batch.receipts:
-                count_receipts(session, stamp.workspace_id, batch.receipts)
-        result.duplicates += batch.repeated
-        result.rejected = batch.rejected
-        result.rejected_receipts = batch.rejected_receipts
-        return result
+            stamps = {key: find_config_stamp(session, key) for key, _ in batches}
+            by_workspace: dict[ConfigStamp, list[int]] = {}
+            for position, (key, _) in enumerate(batches):
+                stamp = stamps[key]
+                if stamp is not None:
+                    by_workspace.setdefault(stamp, []).append(position)
+
+            results: dict[int, IngestResult] = {}
+            for stamp, positions in by_workspace.items():
+                chosen = [batches[position][1] for position in positions]
+                found = self.ingest(session, stamp, [_group(b) for b in chosen], now)
+                results.update(zip(positions, found, strict=True))
+                receipts = [r for batch in chosen for r in batch.receipts]
+                if receipts:
+                    count_receipts(session, stamp.workspace_id, receipts)
+        return [
+            _finish(results[position], batch)
+            if position in results
+            else UnknownSdkKeyError(key)
+            for position, (key, batch) in enumerate(batches)
+        ]
 
     def ingest(
         self,
@@ -145,62 +184,84 @@ class Collector:
         stamp: ConfigStamp,
         groups: Sequence[ProfileEvents],
         now: int,
-    ) -> IngestResult:
-        """Store and evaluate ``groups`` in ``session``; the caller commits."""
+    ) -> list[IngestResult]:
+        """Store and evaluate ``groups`` in ``session`` (the caller commits);
+        one result per group. Groups may share a profile."""
         cohorts = self.cohort_sets.get(
             session, stamp.workspace_id, stamp.config_version
         )
-        result = IngestResult()
+        identities: dict[str, Identities] = {}
         for group in groups:
-            profile = lock_profile(
-                session, stamp.workspace_id, group.profile_key, group.identities, now
+            identities[group.profile_key] = merge(
+                identities.get(group.profile_key), group.identities
             )
-            new_events = insert_events(session, stamp.workspace_id, group, now)
-            result.accepted += len(new_events)
-            result.duplicates += len(group.events) - len(new_events)
-            if not new_events:
-                continue
+        profiles = lock_profiles(session, stamp.workspace_id, identities, now)
+        stored = insert_events(session, stamp.workspace_id, groups, now)
 
-            changes: list[Change] = []
-            for event in sorted(new_events, key=lambda e: e.time):
-                changes += cohorts.process(
-                    profile.state, Event(event.name, event.time, event.properties)
-                )
-            save_profile(session, stamp.workspace_id, profile, cohorts, changes, now)
-            result.changes += len(changes)
-        return result
+        results: list[IngestResult] = []
+        new_by_profile: dict[str, list[ValidEvent]] = {}
+        for group in groups:
+            new = [e for e in group.events if (group.profile_key, e.id) in stored]
+            stored.difference_update((group.profile_key, e.id) for e in new)
+            new_by_profile.setdefault(group.profile_key, []).extend(new)
+            results.append(IngestResult(len(new), len(group.events) - len(new)))
+
+        evaluated = []
+        for key, events in new_by_profile.items():
+            if events:
+                profile = profiles[key]
+                for event in sorted(events, key=lambda e: e.time):
+                    profile.changes += cohorts.process(
+                        profile.state, Event(event.name, event.time, event.properties)
+                    )
+                evaluated.append(profile)
+        save_profiles(session, stamp.workspace_id, evaluated, cohorts, now)
+        return results
+
+
+def merge(known: Identities | None, more: Identities) -> Identities:
+    """Identities of one profile seen in two batches; the later one wins."""
+    if known is None:
+        return more
+    return Identities(
+        user_id=more.user_id or known.user_id,
+        email_sha256=more.email_sha256 or known.email_sha256,
+        maid_sha256=tuple(dict.fromkeys(known.maid_sha256 + more.maid_sha256)),
+    )
 
 
 def insert_events(
-    session: Session, workspace_id: str, group: ProfileEvents, now: int
-) -> list[ValidEvent]:
-    """Insert the group's events; return those that were not stored before."""
-    if not group.events:
-        return []
+    session: Session, workspace_id: str, groups: Sequence[ProfileEvents], now: int
+) -> set[tuple[str, str]]:
+    """Insert the groups' events; return (profile key, event id) of those that
+    were not stored before."""
+    rows = [
+        {
+            "workspace_id": workspace_id,
+            "profile_key": group.profile_key,
+            "event_id": event.id,
+            "name": event.name,
+            "time": event.time,
+            "properties": event.properties_json,
+            "received_at": now,
+        }
+        for group in groups
+        for event in group.events
+    ]
+    if not rows:
+        return set()
     insert = (
         dialect_insert(session, _EVENTS)
+        .values(
+            {name: bindparam(name, type_=_COLUMN_TYPES.get(name)) for name in rows[0]}
+        )
         .on_conflict_do_nothing(
             index_elements=["workspace_id", "profile_key", "event_id"]
         )
-        .returning(_EVENTS.c.event_id)
+        .returning(_EVENTS.c.profile_key, _EVENTS.c.event_id)
     )
-    rows = session.execute(
-        insert,
-        [
-            {
-                "workspace_id": workspace_id,
-                "profile_key": group.profile_key,
-                "event_id": event.id,
-                "name": event.name,
-                "time": event.time,
-                "properties": event.properties,
-                "received_at": now,
-            }
-            for event in group.events
-        ],
-    )
-    stored = set(rows.scalars())
-    return [event for event in group.events if event.id in stored]
+    result = session.connection().execute(insert, rows)
+    return {(key, event_id) for key, event_id in result}
 
 
 def count_receipts(
@@ -242,5 +303,12 @@ def _greatest(session: Session, candidate: object) -> object:
     return func.max(column, candidate)
 
 
-def _profile_events(batch: CollectBatch) -> ProfileEvents:
+def _group(batch: CollectBatch) -> ProfileEvents:
     return ProfileEvents(batch.profile_key, batch.identities, batch.events)
+
+
+def _finish(result: IngestResult, batch: CollectBatch) -> IngestResult:
+    result.duplicates += batch.repeated
+    result.rejected = batch.rejected
+    result.rejected_receipts = batch.rejected_receipts
+    return result

@@ -27,11 +27,10 @@ from sqlalchemy.orm import Session
 
 from cohortcast.collection.cohort_sets import CohortSetCache, leaf_keys
 from cohortcast.collection.evaluation import (
-    LoadedProfile,
     dialect_insert,
     is_postgresql,
-    restore_state,
-    save_profile,
+    loaded,
+    save_profiles,
 )
 from cohortcast.engine import CohortSet, Event
 from cohortcast.store.collection_models import (
@@ -173,12 +172,11 @@ def rebuild_profile(
     # A fingerprint no cohort set has makes the engine re-evaluate every cohort.
     saved_json.update(leaves=leaves, cohort_set="rebuilt")
 
-    state = restore_state(saved_json)
-    profile = LoadedProfile(profile_id, state, frozenset(state.members))
-    clock = state.now
+    profile = loaded(profile_id, saved_json)
+    clock = profile.state.now
     assert clock is not None
-    changes = cohorts.advance(state, clock)
-    save_profile(session, workspace_id, profile, cohorts, changes, now)
+    profile.changes = cohorts.advance(profile.state, clock)
+    save_profiles(session, workspace_id, [profile], cohorts, now)
 
 
 def _profiles_after(session: Session, workspace_id: str, after: int, limit: int) -> Any:

@@ -18,8 +18,8 @@ from cohortcast.collection.cohort_sets import CohortSetCache
 from cohortcast.collection.evaluation import (
     LoadedProfile,
     is_postgresql,
-    restore_state,
-    save_profile,
+    loaded,
+    save_profiles,
 )
 from cohortcast.engine import CohortSet
 from cohortcast.store.collection_models import Profile
@@ -58,15 +58,15 @@ def apply_due_changes(
             _DUE.with_for_update(skip_locked=True) if is_postgresql(session) else _DUE
         )
         due = session.execute(query, {"now": now, "limit": limit}).all()
+        advanced: dict[str, list[LoadedProfile]] = {}
         for profile_id, workspace_id, saved in due:
-            cohorts = compiled.get(workspace_id)
-            if cohorts is None:
-                cohorts = _cohorts(session, cohort_sets, workspace_id)
-                compiled[workspace_id] = cohorts
-            state = restore_state(saved)
-            profile = LoadedProfile(profile_id, state, frozenset(state.members))
-            changes = cohorts.advance(state, now)
-            save_profile(session, workspace_id, profile, cohorts, changes, now)
+            if workspace_id not in compiled:
+                compiled[workspace_id] = _cohorts(session, cohort_sets, workspace_id)
+            profile = loaded(profile_id, saved)
+            profile.changes = compiled[workspace_id].advance(profile.state, now)
+            advanced.setdefault(workspace_id, []).append(profile)
+        for workspace_id, profiles in advanced.items():
+            save_profiles(session, workspace_id, profiles, compiled[workspace_id], now)
     if due:
         logger.debug("Advanced %s profiles to %s", len(due), now)
     return len(due)

@@ -9,8 +9,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 import cohortcast
-from cohortcast.collection.ingest import Collector
-from cohortcast.collection.worker import running_in_background
 from cohortcast.settings import Settings
 from cohortcast.store.database import open_store
 from cohortcast.web import collect, sdk
@@ -35,8 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        interval = settings.background_interval_seconds
-        async with running_in_background(app.state.collector, interval):
+        async with collect.running(app):
             yield
         store.close()
 
@@ -52,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.config_renderer = ConfigRenderer(store, settings)
-    app.state.collector = Collector(store, retention_days=settings.event_retention_days)
+    collect.install(app, store, settings)
 
     install_error_handlers(app)
     app.include_router(sdk.router)

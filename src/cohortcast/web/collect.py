@@ -7,13 +7,19 @@ everything else happens in :mod:`cohortcast.collection`.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cohortcast.collection.ingest import Collector, UnknownSdkKeyError
+from cohortcast.collection.pipeline import BatchWriter
 from cohortcast.collection.validation import BatchError
+from cohortcast.collection.worker import running_in_background
+from cohortcast.settings import Settings
+from cohortcast.store.database import Store
 from cohortcast.web.body_limit import BodyLimitMiddleware
 
 COLLECT_PREFIX = "/collect/"
@@ -27,13 +33,35 @@ async def collect_events(sdk_key: str, request: Request) -> JSONResponse:
     once it is committed. See docs/collection.md for the limits and errors."""
     body = await request.body()
     collector: Collector = request.app.state.collector
+    writer: BatchWriter = request.app.state.batch_writer
     try:
-        result = await run_in_threadpool(collector.collect, sdk_key, body)
+        result = await writer.submit(sdk_key, collector.parse(body))
     except UnknownSdkKeyError as error:
         return JSONResponse({"detail": str(error)}, status_code=404)
     except BatchError as error:
         return JSONResponse({"detail": error.detail}, status_code=error.status)
     return JSONResponse(result.as_json())
+
+
+def install(app: FastAPI, store: Store, settings: Settings) -> None:
+    """Give ``app`` its collector and batch writer (the router is separate)."""
+    collector = Collector(store, retention_days=settings.event_retention_days)
+    postgresql = store.engine.dialect.name == "postgresql"
+    app.state.collector = collector
+    app.state.batch_writer = BatchWriter(collector, writers=3 if postgresql else 1)
+
+
+@asynccontextmanager
+async def running(app: FastAPI) -> AsyncIterator[None]:
+    """For the app's lifespan: the background task runs, and queued batches
+    are committed before the store closes."""
+    settings: Settings = app.state.settings
+    interval = settings.background_interval_seconds
+    try:
+        async with running_in_background(app.state.collector, interval):
+            yield
+    finally:
+        app.state.batch_writer.close()
 
 
 class BodyLimitByPath:
