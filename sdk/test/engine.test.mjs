@@ -443,3 +443,51 @@ test("a state stays bounded after 10,000 events", () => {
   assert.ok(leaves.every((leaf) => !Array.isArray(leaf) || leaf.length <= 101));
   assert.ok(numbers() <= held, "no growth past 1,000 events");
 });
+
+test("a restore that was stored again before any step still re-evaluates", () => {
+  const before = cohortSet({ kept: { event: "Pageview" } });
+  const state = before.newState();
+  before.process(state, view(1000));
+  const after = cohortSet({
+    kept: { event: "Pageview" },
+    added: { not: { event: "Click" } },
+  });
+  const once = after.restore(JSON.parse(JSON.stringify(state)));
+  const twice = after.restore(JSON.parse(JSON.stringify(once)));
+  assert.deepEqual(after.advance(twice, 1000), [entry("added", 1000)]);
+});
+
+test("malformed events and times are ignored without throwing", () => {
+  const set = cohortSet({
+    c: { event: "Pageview", where: [{ property: "a.b", op: "eq", value: 1 }] },
+  });
+  const state = set.newState();
+  for (const event of [null, 5, "x", {}, { name: "Pageview" }, { time: NaN }]) {
+    assert.deepEqual(set.process(state, event), []);
+  }
+  assert.deepEqual(set.advance(state, "soon"), []);
+  assert.deepEqual(
+    set.process(state, { name: "Pageview", time: 1, properties: null }),
+    [],
+  );
+  assert.deepEqual(
+    set.process(state, { name: "Pageview", time: 2, properties: "a" }),
+    [],
+  );
+  assert.deepEqual(set.process(state, { name: "Pageview", time: 3 }), []);
+  assert.deepEqual(set.process(state, view(4, { a: { b: 1 } })), [
+    entry("c", 4),
+  ]);
+});
+
+test("a leaf used by two cohorts keeps one state", () => {
+  const leaf = { event: "Pageview", within: { minutes: 1 } };
+  const set = cohortSet({
+    a: leaf,
+    b: { all: [leaf, { not: { cohort: "a" } }] },
+  });
+  const state = set.newState();
+  set.process(state, view(0));
+  assert.equal(Object.keys(state.l).length, 1);
+  assert.deepEqual(set.members(state), ["a"]);
+});

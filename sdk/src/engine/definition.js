@@ -1,12 +1,11 @@
 // Parses one cohort definition into closures, checking it just enough that a
 // bad definition is dropped instead of throwing later on the tracking path.
-// The server validates fully; the limits here mirror docs/cohorts.md so that
-// a definition the server would refuse is also refused here.
+// The server validates fully and explains with JSON paths; the checks here
+// follow docs/cohorts.md so that the device refuses what the server would,
+// and the warning quotes the bad part, which is enough to find it.
 
 const SHAPES = ["event", "all", "any", "not", "cohort"];
-const LEAF_KEYS = ["event", "where", "count", "sum", "within"];
 const UNIT_MS = { minutes: 6e4, hours: 36e5, days: 864e5 };
-const MAX_WINDOW_MS = 366 * 864e5;
 
 export const COMPARE = {
   gte: (a, b) => a >= b,
@@ -19,18 +18,17 @@ export const isObject = (value) =>
 
 export const isNumber = (value) => typeof value === "number" && isFinite(value);
 
-const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
-
 export const isText = (value) =>
   typeof value === "string" && value.length <= 1000;
 
 const isScalar = (value) =>
   isText(value) || isNumber(value) || typeof value === "boolean";
 
+const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+
 /** Throws the message that compileCohorts turns into a warning. */
-export function check(ok, path, value, expected) {
-  if (!ok)
-    throw new Error(`${path}: ${JSON.stringify(value)} is not ${expected}`);
+export function check(ok, value) {
+  if (!ok) throw new Error(`${JSON.stringify(value)} is not valid`);
 }
 
 /** Reads a dotted property path; anything not reachable reads as undefined. */
@@ -53,7 +51,9 @@ const IN = (list) => {
 const CONTAINS = (value) => (found) =>
   (typeof found === "string" || Array.isArray(found)) &&
   found.indexOf(value) >= 0;
-const number = (compare) => [
+const ifString = (test) => (value) => (found) =>
+  typeof found === "string" && test(found, value);
+const ifNumber = (compare) => [
   isNumber,
   (value) => (found) => typeof found === "number" && compare(found, value),
 ];
@@ -74,169 +74,142 @@ const PREDICATES = {
   not_in: [isList, negate(IN)],
   contains: [isText, CONTAINS],
   not_contains: [isText, negate(CONTAINS)],
-  starts_with: [
-    isText,
-    (value) => (found) => typeof found === "string" && found.startsWith(value),
-  ],
-  ends_with: [
-    isText,
-    (value) => (found) => typeof found === "string" && found.endsWith(value),
-  ],
-  gt: number((a, b) => a > b),
-  gte: number(COMPARE.gte),
-  lt: number((a, b) => a < b),
-  lte: number(COMPARE.lte),
+  starts_with: [isText, ifString((found, value) => found.startsWith(value))],
+  ends_with: [isText, ifString((found, value) => found.endsWith(value))],
+  gt: ifNumber((a, b) => a > b),
+  gte: ifNumber(COMPARE.gte),
+  lt: ifNumber((a, b) => a < b),
+  lte: ifNumber(COMPARE.lte),
   exists: [
     (value) => typeof value === "boolean",
     (value) => (found) => (found !== undefined) === value,
   ],
 };
 
-function keys(raw, path, allowed) {
-  for (const key in raw)
-    check(allowed.indexOf(key) >= 0, path, key, "a key here");
-}
-
-function text(raw, path) {
-  check(isText(raw) && raw.length > 0, path, raw, "a non-empty string");
+// An object with only the allowed keys (all of them when `required`).
+function object(raw, allowed, required) {
+  check(isObject(raw), raw);
+  for (const key in raw) check(allowed.indexOf(key) >= 0, key);
+  for (const key of required ? allowed : []) check(has(raw, key), raw);
   return raw;
 }
 
-function propertyPath(raw, path) {
-  const parts = text(raw, path).split(".");
-  check(parts.indexOf("") < 0, path, raw, "a dotted property path");
+function text(raw) {
+  check(isText(raw) && raw !== "", raw);
+  return raw;
+}
+
+function propertyPath(raw) {
+  const parts = text(raw).split(".");
+  check(parts.indexOf("") < 0, raw);
   return parts;
 }
 
-function predicate(raw, path) {
-  check(isObject(raw), path, raw, "a predicate");
-  keys(raw, path, ["property", "op", "value"]);
-  const parts = propertyPath(raw.property, path + ".property");
+function predicate(raw) {
+  object(raw, ["property", "op", "value"]);
+  const parts = propertyPath(raw.property);
   const kind = has(PREDICATES, raw.op) && PREDICATES[raw.op];
-  check(kind, path + ".op", raw.op, "a predicate op");
+  check(kind, raw.op);
 
   const value = has(raw, "value") ? raw.value : raw.op === "exists" || null;
-  check(kind[0](value), path + ".value", value, `a value for ${raw.op}`);
+  check(kind[0](value), raw);
   const test = kind[1](value);
   return (properties) => test(read(properties, parts));
 }
 
-function comparison(raw, path, valid, expected) {
-  check(isObject(raw), path, raw, "an object");
-  check(has(COMPARE, raw.op), path + ".op", raw.op, "gte, lte or eq");
-  check(valid(raw.value), path + ".value", raw.value, expected);
-  return { compare: COMPARE[raw.op], value: raw.value, op: raw.op };
+// A count or sum: {op, value} (and property), as the leaf's measure.
+function measure(raw, keys, isValue) {
+  object(raw, keys, true);
+  check(has(COMPARE, raw.op) && isValue(raw.value), raw);
+  return { compare: COMPARE[raw.op], op: raw.op, value: raw.value };
 }
 
-function window(raw, path) {
+// The window W in milliseconds; 0 for none.
+function window(raw) {
   if (raw === undefined) return 0;
-  check(isObject(raw), path, raw, "a window");
-  const units = Object.keys(raw);
-  const unit = units[0];
-  check(units.length === 1 && has(UNIT_MS, unit), path, raw, "one window unit");
-  const amount = raw[unit];
-  const ms = amount * UNIT_MS[unit];
-  check(
-    Number.isInteger(amount) && amount > 0 && ms <= MAX_WINDOW_MS,
-    `${path}.${unit}`,
-    amount,
-    "a whole number within 366 days",
-  );
+  const units = Object.keys(object(raw, Object.keys(UNIT_MS)));
+  const amount = raw[units[0]];
+  const ms = amount * UNIT_MS[units[0]];
+  const ok = Number.isInteger(amount) && amount > 0 && ms <= 366 * 864e5;
+  check(units.length === 1 && ok, raw);
   return ms;
 }
 
 /**
  * Parses a leaf into its spec: the event name, a test of the event's
- * properties, the count or sum to compare, and the window W in ms (0: none).
+ * properties, the count or sum to compare, the window W in ms (0: none), and
+ * an identity that changes whenever the leaf's state would mean another thing.
  */
-function leaf(raw, path) {
-  keys(raw, path, LEAF_KEYS);
-  const event = text(raw.event, path + ".event");
-  check(
-    !(has(raw, "count") && has(raw, "sum")),
-    path,
-    "sum",
-    "allowed with count",
-  );
+function leaf(raw) {
+  object(raw, ["event", "where", "count", "sum", "within"]);
+  const event = text(raw.event);
+  check(!(has(raw, "count") && has(raw, "sum")), raw);
 
   let tests = [];
   if (has(raw, "where")) {
     const where = raw.where;
-    const isWhere = Array.isArray(where) && where.length && where.length <= 32;
-    check(isWhere, path + ".where", where, "a list of 1 to 32 predicates");
-    tests = where.map((item, index) =>
-      predicate(item, `${path}.where[${index}]`),
-    );
+    check(Array.isArray(where) && where.length && where.length <= 32, where);
+    tests = where.map(predicate);
   }
 
-  let measure = { compare: COMPARE.gte, value: 1, op: "gte" };
+  let spec = { compare: COMPARE.gte, op: "gte", value: 1 };
   if (has(raw, "sum")) {
-    const sum = raw.sum;
-    measure = comparison(sum, path + ".sum", isNumber, "a number");
-    keys(sum, path + ".sum", ["property", "op", "value"]);
-    measure.sum = propertyPath(sum.property, path + ".sum.property");
+    spec = measure(raw.sum, ["property", "op", "value"], isNumber);
+    spec.sum = propertyPath(raw.sum.property);
   } else if (has(raw, "count")) {
     const isCount = (value) =>
       Number.isInteger(value) && value >= 0 && value <= 100;
-    measure = comparison(raw.count, path + ".count", isCount, "a count 0-100");
-    keys(raw.count, path + ".count", ["op", "value"]);
+    spec = measure(raw.count, ["op", "value"], isCount);
   }
 
-  const within = window(raw.within, path + ".within");
-  const identity = [
+  spec.event = event;
+  spec.within = window(raw.within);
+  spec.identity = [
     event,
     raw.where,
-    measure.op,
-    measure.value,
-    measure.sum,
-    within,
+    spec.op,
+    spec.value,
+    spec.sum,
+    spec.within,
   ];
-  return Object.assign(measure, {
-    event,
-    within,
-    identity,
-    test: (properties) => {
-      for (const test of tests) if (!test(properties)) return false;
-      return true;
-    },
-  });
+  spec.test = (properties) => {
+    for (const test of tests) if (!test(properties)) return false;
+    return true;
+  };
+  return spec;
 }
 
 /**
  * Parses a definition into a closure `holds(state, time, members)`.
  * `found.leaf(spec)` turns a leaf spec into its (shared) leaf closure and
- * `found.refs` collects the cohort codes referred to. Throws on a bad shape.
+ * `found.refs` collects the cohort codes referred to. Throws, quoting the bad
+ * part, on anything docs/cohorts.md does not allow.
  */
-export function parseDefinition(raw, path, found) {
+export function parseDefinition(raw, found) {
   let nodes = 0;
 
-  const node = (raw, path, depth) => {
-    check(++nodes <= 128, path, nodes, "within the limit of 128 nodes");
+  const node = (raw, depth) => {
+    check(++nodes <= 128, raw);
     const shape = isObject(raw) && SHAPES.find((key) => has(raw, key));
-    check(shape, path, raw, "a definition");
-    if (shape === "event") return found.leaf(leaf(raw, path));
+    check(shape, raw);
+    if (shape === "event") return found.leaf(leaf(raw));
 
-    keys(raw, path, [shape]);
+    object(raw, [shape]);
     const inner = raw[shape];
     if (shape === "cohort") {
-      found.refs.add(text(inner, path + ".cohort"));
+      found.refs.add(text(inner));
       return (state, time, members) => members.has(inner);
     }
 
-    check(depth < 8, path, shape, "nested within 8 combinators");
+    check(
+      depth < 8 && (shape === "not" || (Array.isArray(inner) && inner.length)),
+      raw,
+    );
     if (shape === "not") {
-      const child = node(inner, path + ".not", depth + 1);
+      const child = node(inner, depth + 1);
       return (state, time, members) => !child(state, time, members);
     }
-    check(
-      Array.isArray(inner) && inner.length,
-      path + "." + shape,
-      inner,
-      "a non-empty list",
-    );
-    const children = inner.map((child, index) =>
-      node(child, `${path}.${shape}[${index}]`, depth + 1),
-    );
+    const children = inner.map((child) => node(child, depth + 1));
     // Plain loops: this runs for every touched cohort on every event.
     const all = shape === "all";
     return (state, time, members) => {
@@ -247,5 +220,5 @@ export function parseDefinition(raw, path, found) {
     };
   };
 
-  return node(raw, path, 0);
+  return node(raw, 0);
 }

@@ -73,15 +73,19 @@ const put = (object, key, value) => {
  *   // -> [{cohort: "a", kind: "entry", time: 1000}]
  */
 export function compileCohorts(cohorts, warn) {
-  const say = typeof warn === "function" ? warn : () => {};
+  const drop = (code, reason) => {
+    if (typeof warn === "function") {
+      warn(`Cohort ${JSON.stringify(code)} dropped: ${reason}`);
+    }
+  };
   const leaves = new Map();
   const parsed = new Map();
   let tick = 0;
   for (const cohort of Array.isArray(cohorts) ? cohorts : []) {
+    const code = isObject(cohort) ? cohort.code : cohort;
     try {
-      const code = isObject(cohort) && cohort.code;
       const isNew = isText(code) && code !== "" && !parsed.has(code);
-      check(isNew, "cohorts", code, "a new cohort code");
+      check(isNew, code);
       const found = {
         refs: new Set(),
         leaves: new Set(),
@@ -101,8 +105,7 @@ export function compileCohorts(cohorts, warn) {
           };
         },
       };
-      const path = `cohorts.${code}.definition`;
-      const holds = parseDefinition(cohort.definition, path, found);
+      const holds = parseDefinition(cohort.definition, found);
       const { refs, leaves: used } = found;
       parsed.set(code, {
         code,
@@ -112,7 +115,7 @@ export function compileCohorts(cohorts, warn) {
         definition: cohort.definition,
       });
     } catch (error) {
-      say(`Cohort dropped: ${error.message}`);
+      drop(code, error.message);
     }
   }
 
@@ -133,8 +136,7 @@ export function compileCohorts(cohorts, warn) {
         for (const leaf of parsed.get(ref).leaves) cohort.leaves.add(leaf);
       }
       order.push(cohort);
-    } else
-      say(`Cohort dropped: ${code} refers to an unknown cohort or a cycle`);
+    } else drop(code, "it refers to a missing cohort or a cycle");
     return ok;
   };
   parsed.forEach((cohort, code) => visit(code));
@@ -244,32 +246,21 @@ export function compileCohorts(cohorts, warn) {
 
     process(state, event) {
       const changes = [];
-      if (
-        !isObject(event) ||
-        typeof event.name !== "string" ||
-        !isNumber(event.time)
-      ) {
-        return changes;
-      }
+      if (!isObject(event) || !isNumber(event.time)) return changes;
       if (state.n !== null) catchUp(state, event.time, false, changes);
       // A late event or a tie is added as of its own time, evaluated at now.
-      step(
-        state,
-        state.n === null ? event.time : Math.max(state.n, event.time),
-        event,
-        changes,
-      );
+      const now = state.n === null ? event.time : state.n;
+      step(state, Math.max(now, event.time), event, changes);
       return changes;
     },
 
     advance(state, time) {
       const changes = [];
       if (!isNumber(time)) return changes;
+      // After the first evaluation nothing flips at or before `time`.
       if (state.n === null) step(state, time, null, changes);
-      else if (time > state.n) {
-        catchUp(state, time, true, changes);
-        state.n = time;
-      } else if (state.d) catchUp(state, time, true, changes);
+      catchUp(state, time, true, changes);
+      state.n = Math.max(state.n, time);
       return changes;
     },
 
@@ -295,7 +286,7 @@ export function compileCohorts(cohorts, warn) {
         state.w = earliest(state.f);
         // Membership under another configuration may be stale: re-evaluate
         // everything at the next process or advance.
-        if (value.c !== signature) state.d = 1;
+        if (value.c !== signature || value.d) state.d = 1;
         return state;
       } catch (error) {
         return newState();

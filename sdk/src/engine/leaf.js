@@ -114,12 +114,10 @@ export function makeLeaf(spec, key) {
           raw.length <= (sum ? 60 : cap) &&
           raw.every(isItem)
         : isNumber(raw) && (sum || (Number.isInteger(raw) && raw >= 0));
-      check(ok, key, raw, "a leaf state");
+      check(ok, raw);
       if (!within) return sum ? raw : Math.min(raw, cap);
-      const start = (item) => (sum ? item[0] : item);
-      return raw
-        .map((item) => (sum ? item.slice() : item))
-        .sort((a, b) => start(a) - start(b));
+      // Sorted in place: the value is freshly parsed from storage.
+      return raw.sort((a, b) => (sum ? a[0] - b[0] : a - b));
     },
   };
   return leaf;
