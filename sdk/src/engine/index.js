@@ -160,8 +160,10 @@ export function compileCohorts(cohorts, warn) {
     canonical(order.map((cohort) => [cohort.code, cohort.definition])),
   );
   const stale = new Uint8Array(order.length);
-  // Reused by every step, instead of a new Set per event.
+  // The members as a Set, rebuilt only when state.m is another list than the
+  // one it was built from (another state, or a change of membership).
   const members = new Set();
+  let membersOf = null;
 
   const newState = () => ({
     n: null,
@@ -209,7 +211,11 @@ export function compileCohorts(cohorts, warn) {
       }
     }
 
-    for (const code of state.m) members.add(code);
+    if (membersOf !== state.m) {
+      members.clear();
+      for (const code of state.m) members.add(code);
+      membersOf = state.m;
+    }
     const found = [];
     for (let index = 0; index < order.length; index++) {
       if (!everything && !stale[index]) continue;
@@ -220,8 +226,7 @@ export function compileCohorts(cohorts, warn) {
       members[holds ? "add" : "delete"](code);
       found.push({ cohort: code, kind: holds ? "entry" : "exit", time });
     }
-    if (found.length) state.m = Array.from(members).sort();
-    members.clear();
+    if (found.length) membersOf = state.m = Array.from(members).sort();
     found.sort((a, b) => (a.cohort < b.cohort ? -1 : 1));
     changes.push.apply(changes, found);
 

@@ -96,12 +96,11 @@ export function makeLeaf(spec, key) {
       }
       const when = [null, null];
       let total = 0;
+      let newer;
       for (let index = data.length - 1; index >= 0; index--) {
         const time = ends(data[index]);
-        const newer = data[index + 1];
-        if (newer === undefined || ends(newer) !== time) {
-          when[+compare(total, value)] = time;
-        }
+        if (time !== newer) when[+compare(total, value)] = time;
+        newer = time;
         total += weight(data[index]);
       }
       leaf.truth = compare(total, value);
