@@ -72,11 +72,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+def _listening_socket() -> socket.socket:
+    # Bound here and handed to uvicorn, so no other process can take the port
+    # between choosing it and listening on it.
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
 
 
 def _wait_until_up(url: str) -> None:
@@ -152,18 +154,19 @@ def cohortcast_server(
     """The real application under uvicorn, on a temporary SQLite database."""
     database = tmp_path_factory.mktemp("server") / "cohortcast.db"
     app = create_app(Settings(database_url=f"sqlite:///{database}"))
-    port = _free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", ws="none"
-    )
+    sock = _listening_socket()
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", ws="none")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
+    thread.daemon = True
     thread.start()
     url = f"http://127.0.0.1:{port}"
     _wait_until_up(url + "/healthz")
     yield CohortcastServer(url=url, app=app)
     server.should_exit = True
     thread.join(timeout=10)
+    sock.close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
