@@ -491,3 +491,21 @@ test("a leaf used by two cohorts keeps one state", () => {
   assert.equal(Object.keys(state.l).length, 1);
   assert.deepEqual(set.members(state), ["a"]);
 });
+
+test("the module exports compileCohorts and a CohortSet of the contract", async () => {
+  const module = await import("../src/engine/index.js");
+  assert.deepEqual(Object.keys(module), ["compileCohorts"]);
+  const set = compileCohorts([]);
+  assert.deepEqual(Object.keys(set).sort(), [
+    "advance",
+    "codes",
+    "members",
+    "newState",
+    "nextChangeTime",
+    "process",
+    "restore",
+  ]);
+  const state = set.newState();
+  assert.deepEqual(JSON.parse(JSON.stringify(state)), state);
+  assert.equal(set.nextChangeTime(state), null);
+});

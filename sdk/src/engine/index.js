@@ -22,7 +22,10 @@ function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join()}]`;
   if (isObject(value)) {
     const keys = Object.keys(value).sort();
-    return `{${keys.map((key) => JSON.stringify(key) + ":" + canonical(value[key]))}}`;
+    const pairs = keys.map(
+      (key) => `${JSON.stringify(key)}:${canonical(value[key])}`,
+    );
+    return `{${pairs}}`;
   }
   return String(JSON.stringify(value));
 }

@@ -13,8 +13,9 @@ import { check, isNumber, read } from "./definition.js";
  *   keep(data, now)             drops what has left the window at `now`
  *   add(data, time, props, now) adds a matching event (late ones too)
  *   holds(data, t)              the leaf's truth at `t >= now`
- *   flip(data, now)             the earliest t > now at which holds() changes
- *   load(raw)                   a stored state checked and normalised, or throws
+ *   flip(data, now)             the earliest t > now at which holds() changes,
+ *                               leaving the truth at `now` in `leaf.truth`
+ *   load(raw)                   a stored state checked and sorted, or throws
  */
 export function makeLeaf(spec, key) {
   const { within, value, compare, sum } = spec;
