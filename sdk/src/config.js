@@ -18,6 +18,18 @@ export function normaliseConfig(raw, warn) {
     warn("ignored a configuration that is not an object");
     return null;
   }
+  // A wrong type or a non-positive refresh period would send pixels to the
+  // wrong place or on every event, so each such setting falls back alone.
+  const pinterest = Object.assign({}, PINTEREST, raw.pinterest);
+  Object.keys(PINTEREST).forEach((key) => {
+    const value = pinterest[key];
+    if (
+      typeof value !== typeof PINTEREST[key] ||
+      !(value > 0 || value.length)
+    ) {
+      pinterest[key] = PINTEREST[key];
+    }
+  });
   return {
     version: raw.version,
     cohorts: list(raw.cohorts),
@@ -27,7 +39,7 @@ export function normaliseConfig(raw, warn) {
         tag_id: route.tag_id,
         cohort_codes: list(route.cohort_codes),
       })),
-    pinterest: Object.assign({}, PINTEREST, raw.pinterest),
+    pinterest: pinterest,
     collect_url: typeof raw.collect_url === "string" ? raw.collect_url : "",
     consent_required: raw.consent_required === true,
   };

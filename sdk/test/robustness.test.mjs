@@ -34,6 +34,21 @@ test("a configuration without Pinterest settings uses the defaults", async () =>
   assert.equal(page.pixels[0].searchParams.get("event"), "custom");
 });
 
+test("bad Pinterest settings fall back one by one", async () => {
+  const page = await loadPage({
+    config: config({
+      pinterest: { pixel_url: 5, event: "lead", refresh_seconds: 0 },
+    }),
+  });
+  page.cc.track("Score");
+  page.cc.track("Score");
+  await page.tick(60000);
+
+  assert.equal(page.pixels.length, 1);
+  assert.equal(page.pixels[0].origin, "https://ct.pinterest.com");
+  assert.equal(page.pixels[0].searchParams.get("event"), "lead");
+});
+
 test("an engine that throws is contained", async () => {
   const compile = () => {
     throw new Error("engine bug");
