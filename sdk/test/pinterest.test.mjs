@@ -182,3 +182,28 @@ test("Tag IDs and event names are URL-encoded", () => {
   assert.equal(url.searchParams.get("tid"), "1&x=2");
   assert.equal(url.searchParams.get("event"), "a&b");
 });
+
+// Web Locks that hold every request until `open()`, then grant them one at
+// a time, as a browser does when two tabs ask at the same moment.
+function gatedLocks() {
+  const waiting = [];
+  return {
+    request(name, callback) {
+      return new Promise((resolve) => waiting.push(() => resolve(callback())));
+    },
+    async open() {
+      while (waiting.length) await waiting.shift()();
+    },
+  };
+}
+
+test("two tabs deciding at the same moment fire once, under the lock", async () => {
+  const localStorage = memoryLocalStorage();
+  const locks = gatedLocks();
+  const first = await loadPage({ localStorage, navigator: { locks } });
+  first.cc.track("Score");
+  const second = await loadPage({ localStorage, navigator: { locks } });
+  await locks.open();
+
+  assert.equal(first.pixels.length + second.pixels.length, 1);
+});
