@@ -32,6 +32,7 @@ export function createSdk(env) {
   const listeners = { entry: [], exit: [], ready: [] };
   const pending = [];
   const base = env.origin + "/";
+  const key = encodeURIComponent(env.sdkKey);
   let visitorId = storage.get("visitor_id") || randomId(win, "v_");
   let refused = storage.get("consent") === false;
   let config = null;
@@ -43,8 +44,7 @@ export function createSdk(env) {
 
   const transport = createTransport(win, storage, warn, {
     url: () =>
-      (config && config.collect_url) ||
-      base + "collect/v1/" + env.sdkKey + "/events",
+      (config && config.collect_url) || base + "collect/v1/" + key + "/events",
     enabled: () => !refused && consent.can("store"),
     batchFields: () => {
       let cookie = false;
@@ -210,12 +210,10 @@ export function createSdk(env) {
   win.addEventListener("pagehide", () => transport.flush());
 
   const cached = storage.get("config");
-  if (cached) start(cached);
-  fetchConfig(
-    win,
-    base + "sdk/v1/" + encodeURIComponent(env.sdkKey) + "/config.json",
-    warn,
-  ).then(guard(warn, configure));
+  if (cached) guard(warn, start)(cached);
+  fetchConfig(win, base + "sdk/v1/" + key + "/config.json", warn).then(
+    guard(warn, configure),
+  );
 
   const api = {
     page: (properties) => record("Pageview", pageProperties(win, properties)),
@@ -251,6 +249,8 @@ export function createSdk(env) {
     consent: (granted) => {
       refused = granted !== true;
       if (refused) {
+        // A visitor who refuses is forgotten: a later consent starts afresh.
+        visitorId = randomId(win, "v_");
         storage.clear();
         storage.set("consent", false, true);
         win.clearTimeout(timer);

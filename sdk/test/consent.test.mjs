@@ -49,6 +49,18 @@ test("consent given once holds on the next page view", async () => {
   assert.equal(next.pixels.length, 1);
 });
 
+test("a visitor who refuses and later consents is a new visitor", async () => {
+  const page = await loadPage();
+  await page.tick(1000);
+  page.cc.consent(false);
+  page.cc.consent(true);
+  page.cc.track("Read");
+  await page.tick(1000);
+
+  const visitors = new Set(page.collects.map((c) => c.body.visitor_id));
+  assert.equal(visitors.size, 2);
+});
+
 test("consent(false) clears stored state and stops", async () => {
   const localStorage = memoryLocalStorage();
   localStorage.setItem("publisher:own", "kept");

@@ -58,6 +58,19 @@ test("an engine that throws is contained", async () => {
   assert.deepEqual(page.cc.cohorts(), []);
 });
 
+test("an engine that throws on a cached configuration is contained", async () => {
+  const localStorage = memoryLocalStorage();
+  await loadPage({ localStorage });
+  const compile = () => {
+    throw new Error("engine bug");
+  };
+  const page = await loadPage({ localStorage, compile });
+  page.cc.track("Score");
+
+  assert.equal(typeof page.cc.track, "function");
+  assert.deepEqual(page.cc.cohorts(), []);
+});
+
 test("blocked localStorage falls back to memory for the page", async () => {
   const page = await loadPage({ localStorage: null });
   page.cc.track("Score");
