@@ -283,13 +283,17 @@ export function compileCohorts(cohorts, warn) {
           return state;
         }
         state.n = value.n;
-        state.m = codes.filter((code) => value.m.indexOf(code) >= 0).sort();
-        for (const key in value.l) {
+        // Known codes only, once each, in the order members() promises.
+        const stored = new Set(value.m);
+        state.m = codes.filter((code) => stored.has(code)).sort();
+        // Leaf states are checked in place rather than copied: the value is
+        // freshly parsed, and the SDK restores before every step.
+        state.l = isObject(value.l) ? value.l : {};
+        for (const key in state.l) {
           const leaf = byKey.get(key);
-          if (!leaf) continue;
-          const data = leaf.keep(leaf.load(value.l[key]), state.n);
+          const data = leaf && leaf.keep(leaf.load(state.l[key]), state.n);
           put(state.l, key, data);
-          put(state.f, key, leaf.flip(data, state.n));
+          put(state.f, key, leaf && leaf.flip(data, state.n));
         }
         state.w = earliest(state.f);
         // Membership under another configuration may be stale: re-evaluate

@@ -15,7 +15,7 @@ import { check, isNumber, read } from "./definition.js";
  *   holds(data, t)              the leaf's truth at `t >= now`
  *   flip(data, now)             the earliest t > now at which holds() changes,
  *                               leaving the truth at `now` in `leaf.truth`
- *   load(raw)                   a stored state checked and sorted, or throws
+ *   load(raw)                   a stored state, checked, or throws
  */
 export function makeLeaf(spec, key) {
   const { within, value, compare, sum } = spec;
@@ -109,15 +109,21 @@ export function makeLeaf(spec, key) {
     },
 
     load: (raw) => {
-      const ok = within
-        ? Array.isArray(raw) &&
-          raw.length <= (sum ? 60 : cap) &&
-          raw.every(isItem)
-        : isNumber(raw) && (sum || (Number.isInteger(raw) && raw >= 0));
-      check(ok, raw);
-      if (!within) return sum ? raw : Math.min(raw, cap);
-      // Sorted in place: the value is freshly parsed from storage.
-      return raw.sort((a, b) => (sum ? a[0] - b[0] : a - b));
+      if (!within) {
+        const ok =
+          isNumber(raw) && (sum || (Number.isInteger(raw) && raw >= 0));
+        check(ok, raw);
+        return sum ? raw : Math.min(raw, cap);
+      }
+      // The engine writes items in order, so items out of order are garbage.
+      check(Array.isArray(raw) && raw.length <= (sum ? 60 : cap), raw);
+      for (let index = 0; index < raw.length; index++) {
+        const item = raw[index];
+        const before = raw[index - 1];
+        const inOrder = !index || (sum ? before[0] < item[0] : before <= item);
+        check(isItem(item) && inOrder, raw);
+      }
+      return raw;
     },
   };
   return leaf;
