@@ -23,10 +23,16 @@ _ENABLED_DEFINITIONS = (
 )
 
 
-def compile_workspace(session: Session, workspace_id: str) -> CohortSet:
-    """Compile the workspace's enabled cohorts: the ones browsers evaluate."""
+def enabled_definitions(session: Session, workspace_id: str) -> dict[str, object]:
+    """The definitions of the workspace's enabled cohorts, by code: the
+    cohorts browsers evaluate, and so the ones the server evaluates."""
     rows = session.execute(_ENABLED_DEFINITIONS, {"workspace_id": workspace_id})
-    return CohortSet.compile(dict(rows.tuples().all()))
+    return dict(rows.all())
+
+
+def compile_workspace(session: Session, workspace_id: str) -> CohortSet:
+    """Compile the workspace's enabled cohorts."""
+    return CohortSet.compile(enabled_definitions(session, workspace_id))
 
 
 def leaf_keys(cohorts: CohortSet) -> frozenset[str]:

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cohortcast.collection.batches import Identities
+from cohortcast.collection.change_hooks import run_change_hooks
 from cohortcast.engine import Change, CohortSet, UserState
 from cohortcast.store.collection_models import (
     Membership,
@@ -221,6 +222,8 @@ def record_changes(
     if added:
         insert = dialect_insert(session, _MEMBERSHIPS).on_conflict_do_nothing()
         connection.execute(insert, added)
+    # Server-side delivery queues its outbox rows here, in this transaction.
+    run_change_hooks(session, workspace_id, [(p.id, p.changes) for p in profiles])
 
 
 def _identity_updates(row: Any, identities: Identities) -> dict[str, object]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from cohortcast.web.api import activations, cohorts, integrations, workspace
+from cohortcast.web.api import activations, cohorts, events, integrations, workspace
 
 API_PREFIX = "/api/v1"
 
@@ -12,6 +12,6 @@ API_PREFIX = "/api/v1"
 def build_api_router() -> APIRouter:
     """Every management route, mounted under :data:`API_PREFIX`."""
     router = APIRouter(prefix=API_PREFIX)
-    for module in (workspace, integrations, cohorts, activations):
+    for module in (workspace, integrations, cohorts, activations, events):
         router.include_router(module.router)
     return router

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from cohortcast.collection.sizes import live_sizes
 from cohortcast.pinterest.routing import tag_ids_by_cohort
 from cohortcast.store import activations, cohorts
 from cohortcast.store.models import Cohort
 from cohortcast.store.routing import load_routing
 from cohortcast.store.unset import UNSET
 from cohortcast.web.api.auth import CallerDep
+from cohortcast.web.api.events import CohortSize
 from cohortcast.web.api.schemas import RequestBody, as_utc
 
 router = APIRouter(prefix="/cohorts", tags=["cohorts"])
@@ -67,6 +69,8 @@ class CohortOut(BaseModel):
     routed_tag_ids: list[str]
     created_at: datetime
     updated_at: datetime
+    # Counted by the server from collected events; null before any collection.
+    size: CohortSize | None = None
 
 
 def cohort_views(
@@ -74,6 +78,7 @@ def cohort_views(
 ) -> list[CohortOut]:
     """The API view of ``found``, with their activations and routed Tag IDs."""
     routed = tag_ids_by_cohort(load_routing(session, workspace_id))
+    sizes = live_sizes(session, workspace_id)
     return [
         CohortOut(
             id=cohort.id,
@@ -95,6 +100,7 @@ def cohort_views(
             routed_tag_ids=routed.get(cohort.code, []),
             created_at=as_utc(cohort.created_at),
             updated_at=as_utc(cohort.updated_at),
+            size=sizes.of(cohort.code),
         )
         for cohort in found
     ]
