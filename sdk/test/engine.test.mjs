@@ -366,7 +366,15 @@ test("a restored state behaves like the one that was stored", () => {
 });
 
 test("restore turns garbage into a fresh state", () => {
-  const set = cohortSet({ c: { event: "Pageview", within: { minutes: 5 } } });
+  const set = cohortSet({
+    c: { event: "Pageview", within: { minutes: 5 } },
+    s: { event: "Pageview", sum: { property: "v", op: "gte", value: 1 } },
+  });
+  const leaves = stateAfter(set, [view(1000, { v: 1 })]).l;
+  const keys = Object.keys(leaves);
+  const count = keys.find((key) => Array.isArray(leaves[key]));
+  const sum = keys.find((key) => !Array.isArray(leaves[key]));
+  const leafState = (key, value) => ({ n: 5000, m: [], l: { [key]: value } });
   const garbage = [
     null,
     42,
@@ -374,16 +382,24 @@ test("restore turns garbage into a fresh state", () => {
     [],
     { n: "soon", m: [] },
     { n: 5, m: "c" },
-    { n: 5, m: [], l: { [Object.keys(stateAfterOneView(set).l)[0]]: "x" } },
+    leafState(count, "x"),
+    leafState(count, [2000, 1000]),
+    leafState(count, [1000, 2000, 3000]),
+    leafState(count, [null]),
+    leafState(sum, [1]),
+    leafState(sum, "1"),
   ];
   for (const value of garbage) {
     assert.deepEqual(set.restore(value), set.newState(), JSON.stringify(value));
   }
+  assert.deepEqual(set.restore(leafState(count, [1000])).l, {
+    [count]: [1000],
+  });
 });
 
-function stateAfterOneView(set) {
+function stateAfter(set, events) {
   const state = set.newState();
-  set.process(state, view(1000));
+  for (const event of events) set.process(state, event);
   return state;
 }
 
