@@ -17,22 +17,17 @@ import {
 } from "./definition.js";
 import { makeLeaf } from "./leaf.js";
 
-// Object keys sorted, so equal definitions give equal text.
-function canonical(value) {
-  if (Array.isArray(value)) return `[${value.map(canonical).join()}]`;
-  if (isObject(value)) {
-    const keys = Object.keys(value).sort();
-    const pairs = keys.map(
-      (key) => `${JSON.stringify(key)}:${canonical(value[key])}`,
-    );
-    return `{${pairs}}`;
-  }
-  return String(JSON.stringify(value));
-}
-
-// Two independent 32-bit mixes, so that leaf keys stored on the device stay
-// short and two leaves of one configuration practically never collide.
-function hash(text) {
+// Leaf keys and the configuration's signature: a hash of the JSON text with
+// object keys sorted, so that equal definitions give equal keys, with two
+// independent 32-bit mixes so that keys stored on the device stay short and
+// two leaves of one configuration practically never collide.
+function fingerprint(value) {
+  const text = JSON.stringify(value, (key, item) => {
+    if (!isObject(item)) return item;
+    const sorted = {};
+    for (const name of Object.keys(item).sort()) sorted[name] = item[name];
+    return sorted;
+  });
   let first = 0x811c9dc5;
   let second = 0x2545f491;
   for (let index = 0; index < text.length; index++) {
@@ -93,7 +88,7 @@ export function compileCohorts(cohorts, warn) {
         refs: new Set(),
         leaves: new Set(),
         leaf: (spec) => {
-          const key = hash(canonical(spec.identity));
+          const key = fingerprint(spec.identity);
           if (!leaves.has(key)) leaves.set(key, makeLeaf(spec, key));
           const leaf = leaves.get(key);
           found.leaves.add(leaf);
@@ -159,8 +154,8 @@ export function compileCohorts(cohorts, warn) {
     }
   });
   const codes = order.map((cohort) => cohort.code);
-  const signature = hash(
-    canonical(order.map((cohort) => [cohort.code, cohort.definition])),
+  const signature = fingerprint(
+    order.map((cohort) => [cohort.code, cohort.definition]),
   );
   const stale = new Uint8Array(order.length);
   // The members as a Set, rebuilt only when state.m is another list than the
