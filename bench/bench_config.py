@@ -9,6 +9,7 @@ time and in requests. The last line is the 304 figure:
     config_304_requests_per_second: 2345.6 requests/s
 
 Usage: python bench/bench_config.py [--seconds 5] [--connections 16]
+       [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from cohortcast.store import activations, cohorts, integrations, workspaces
 from cohortcast.store.database import open_store
@@ -48,8 +52,11 @@ class Tally:
 
 def main() -> None:
     options = _arguments()
-    with tempfile.TemporaryDirectory() as directory:
-        database_url = f"sqlite:///{Path(directory) / 'bench.db'}"
+    with (
+        tempfile.TemporaryDirectory() as directory,
+        _database(options, directory) as url,
+    ):
+        database_url = url
         sdk_key = _seed(database_url)
         port = _free_port()
         server = _start_server(database_url, port, Path(directory))
@@ -68,7 +75,32 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--connections", type=int, default=16, help="concurrent clients"
     )
+    parser.add_argument(
+        "--postgres-url",
+        help="measure on this PostgreSQL database (in a schema of its own, "
+        "dropped afterwards) instead of a SQLite file",
+    )
     return parser.parse_args()
+
+
+@contextmanager
+def _database(options: argparse.Namespace, directory: str) -> Iterator[str]:
+    if not options.postgres_url:
+        yield f"sqlite:///{Path(directory) / 'bench.db'}"
+        return
+    admin = create_engine(options.postgres_url, isolation_level="AUTOCOMMIT")
+    schema = f"bench_{os.getpid()}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(options.postgres_url).update_query_dict(
+        {"options": f"-csearch_path={schema}"}
+    )
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def _seed(database_url: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sqlalchemy import select
 
@@ -66,3 +68,18 @@ def test_a_short_password_is_rejected(store: Store, workspace_id: str) -> None:
         store.transaction() as session,
     ):
         users.create_user(session, workspace_id, "ada@example.com", "short")
+
+
+def test_secrets_are_never_logged(
+    store: Store, workspace_id: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="cohortcast")
+
+    with store.transaction() as session:
+        created = tokens.create_token(session, workspace_id, "ci")
+        users.create_user(session, workspace_id, "ada@example.com", "correct horse")
+
+    assert "Created API token" in caplog.text
+    assert created.secret not in caplog.text
+    assert "correct horse" not in caplog.text
+    assert "ada@example.com" not in caplog.text

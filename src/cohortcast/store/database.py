@@ -44,6 +44,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.lookup_engine = _lookup_engine(engine)
         self._reads = sessionmaker(engine, expire_on_commit=False)
         writer = engine.execution_options(**{_SQLITE_BEGIN: "BEGIN IMMEDIATE"})
         self._writes = sessionmaker(writer, expire_on_commit=False)
@@ -68,6 +69,7 @@ class Store:
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        self.lookup_engine.dispose()
 
 
 def open_store(database_url: str, *, migrate: bool = True) -> Store:
@@ -105,6 +107,16 @@ def create_database_engine(database_url: str) -> Engine:
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_sqlite_transaction)
     return engine
+
+
+def _lookup_engine(engine: Engine) -> Engine:
+    # For single-statement lookups on every request (config.json). On
+    # PostgreSQL, autocommit and no pre-ping make a lookup one round trip
+    # instead of three (ping, query, rollback); callers retry once on a
+    # dropped connection instead. SQLite lookups are already that cheap.
+    if engine.dialect.name != "postgresql":
+        return engine
+    return create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=2)
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:

@@ -60,8 +60,8 @@ class ConfigStampReader:
 
     Every config request, every 304 included, reads the stamp from the
     database, which is what lets every server process answer with the latest
-    configuration. Going straight to a pooled driver connection makes that
-    read cost tens of microseconds instead of a couple of hundred.
+    configuration. Going straight to a pooled driver connection of the
+    store's lookup engine makes that read one cheap round trip.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -70,9 +70,18 @@ class ConfigStampReader:
         self._sql = str(compiled)
         self._positional = engine.dialect.positional
         self._names = list(compiled.positiontup or [])
+        self._driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
 
     def read(self, sdk_key: str) -> ConfigStamp | None:
         """The current stamp of the workspace with ``sdk_key``, or None if unknown."""
+        try:
+            return self._read(sdk_key)
+        except self._driver_error:
+            # Most likely a connection the database closed (a restart): the
+            # failed one was invalidated, so the retry gets a fresh one.
+            return self._read(sdk_key)
+
+    def _read(self, sdk_key: str) -> ConfigStamp | None:
         parameters: Any = (
             tuple(sdk_key for _ in self._names)
             if self._positional
@@ -84,6 +93,9 @@ class ConfigStampReader:
             cursor.execute(self._sql, parameters)
             row = cursor.fetchone()
             cursor.close()
+        except self._driver_error:
+            connection.invalidate()
+            raise
         finally:
             connection.close()
         return None if row is None else ConfigStamp(row[0], row[1])

@@ -34,7 +34,7 @@ class ConfigRenderer:
     def __init__(self, store: Store, settings: Settings) -> None:
         self._store = store
         self._settings = settings
-        self._stamps = ConfigStampReader(store.engine)
+        self._stamps = ConfigStampReader(store.lookup_engine)
         self._cache: dict[tuple[ConfigStamp, str], RenderedConfig] = {}
         self._lock = threading.Lock()
 
