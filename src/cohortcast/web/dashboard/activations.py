@@ -103,8 +103,9 @@ def create(request: Request, submission: SubmissionDep) -> Response:
     except (InvalidValueError, ConflictError) as error:
         errors = {getattr(error, "path", None) or "form": str(error)}
         return _form(request, viewer, None, tag_id, chosen, errors, status=422)
+    cohort_count = f"{len(chosen)} cohort{'' if len(chosen) == 1 else 's'}"
     return redirect(
-        request, LIST, f"Activation saved: {len(chosen)} cohorts go to Tag ID {shown}."
+        request, LIST, f"Activation saved: Tag ID {shown} now receives {cohort_count}."
     )
 
 
