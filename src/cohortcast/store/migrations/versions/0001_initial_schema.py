@@ -31,6 +31,11 @@ def _workspace_id() -> sa.Column[object]:
 
 
 def upgrade() -> None:
+    _create_workspaces_tokens_and_users()
+    _create_integrations_cohorts_and_activations()
+
+
+def _create_workspaces_tokens_and_users() -> None:
     op.create_table(
         "workspaces",
         sa.Column("id", sa.String(32), primary_key=True),
@@ -56,6 +61,9 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(400), nullable=False),
         _timestamp("created_at"),
     )
+
+
+def _create_integrations_cohorts_and_activations() -> None:
     op.create_table(
         "integrations",
         sa.Column("id", sa.String(32), primary_key=True),
