@@ -102,7 +102,9 @@ def update_cohort(
     if not isinstance(definition, Unset):
         cohort.definition = definition
     if enabled is False:
-        _refuse_if_referenced(cohort, others, "disable")
+        # Disabled cohorts are not sent to browsers, so enabled ones that
+        # refer to this one would break there.
+        _refuse_if_referenced(cohort, [c for c in others if c.enabled], "disable")
     if enabled is not None:
         cohort.enabled = enabled
     _check_set([*others, cohort], cohort)
@@ -143,8 +145,7 @@ def _check_set(cohorts: list[Cohort], edited: Cohort) -> None:
             )
 
 
-def _refuse_if_referenced(cohort: Cohort, others: list[Cohort], verb: str) -> None:
-    candidates = [c for c in others if c.enabled or verb == "delete"]
+def _refuse_if_referenced(cohort: Cohort, candidates: list[Cohort], verb: str) -> None:
     codes = referencing_codes({c.code: c.definition for c in candidates}, cohort.code)
     if not codes:
         return
