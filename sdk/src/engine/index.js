@@ -6,7 +6,9 @@
 //   w  the next time at which some leaf flips with no event (null: never)
 //   m  member cohort codes, sorted
 //   l  leaf key -> leaf state (see leaf.js); f  leaf key -> that leaf's flip
-//   c  the configuration's signature; d  set when it changed since storing
+//   c  the configuration's signature
+//   d  set by restore() when the state was stored under another configuration:
+//      the next process or advance re-evaluates every cohort first
 
 import {
   check,
