@@ -267,4 +267,6 @@ def test_entry_to_pixel_latency_in_the_browser(
     record_property("entry_to_pixel", json.dumps(result))
     with capsys.disabled():
         print(f"\nentry_to_pixel: {json.dumps(result)}")
-    assert result["entry_to_pixel_ms_max"] < 100
+    # Generous for a loaded CI machine; a delivery that waited for anything
+    # (a page view, a flush, the network) would take far longer.
+    assert result["entry_to_pixel_ms_median"] < 50
