@@ -26,3 +26,15 @@ def test_the_openapi_document_lists_the_management_api(client: TestClient) -> No
         "/api/v1/activations/{activation_id}",
     } <= set(document["paths"])
     assert "HTTPBearer" in document["components"]["securitySchemes"]
+
+
+def test_the_openapi_document_describes_errors_as_one_sentence(
+    client: TestClient,
+) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    responses = document["paths"]["/api/v1/cohorts"]["post"]["responses"]
+
+    assert responses["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorOut"
+    }
+    assert {"401", "403", "404", "409", "413"} <= set(responses)
