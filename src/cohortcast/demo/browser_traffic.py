@@ -74,13 +74,18 @@ class BrowserTraffic:
             browser = await playwright.chromium.launch(
                 executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
             )
+            workers = [
+                asyncio.create_task(self._worker(browser, stats, stop))
+                for _ in range(self._concurrency)
+            ]
             try:
-                workers = [
-                    asyncio.create_task(self._worker(browser, stats, stop))
-                    for _ in range(self._concurrency)
-                ]
-                await asyncio.gather(*workers)
+                await _until_done_or_stopped(workers, stop)
             finally:
+                # A page still loading is abandoned rather than waited for:
+                # on a busy machine it could hold the demo's Ctrl-C for seconds.
+                for worker in workers:
+                    worker.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
                 await browser.close()
 
     def _next_plan(self) -> list[PageVisit] | None:
@@ -114,7 +119,7 @@ class BrowserTraffic:
             for visit in plan:
                 if stop.is_set():
                     return
-                await page.goto(visit.url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
+                await page.goto(visit.url, wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_MS)
                 await page.evaluate(_READY_SCRIPT)
                 stats.page_views += 1
                 await asyncio.sleep(visit.stay_seconds)
@@ -135,3 +140,17 @@ class BrowserTraffic:
             "Storage.clearDataForOrigin",
             {"origin": self._site_origin, "storageTypes": "local_storage"},
         )
+
+
+async def _until_done_or_stopped(
+    workers: list[asyncio.Task[None]], stop: asyncio.Event
+) -> None:
+    stopping = asyncio.create_task(stop.wait())
+    everyone = asyncio.gather(*workers)
+    waiters: set[asyncio.Future[Any]] = {everyone, stopping}
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+    if everyone.done():
+        everyone.result()
