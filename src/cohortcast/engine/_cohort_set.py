@@ -13,7 +13,12 @@ from ._membership import CohortTest, Compiler
 from ._model import Change, Definition, Event
 from ._parse import parse_definition, references
 from ._references import dependency_order
+from ._routing import routes
 from ._state import UserState
+
+# Distinct sets of touched leaves are few in practice; the cache of their
+# affected cohorts stops growing past this many so it stays bounded.
+_AFFECTED_CACHE_SIZE = 4096
 
 
 class CohortSet:
@@ -36,15 +41,11 @@ class CohortSet:
         compiled = [compiler.compile(definitions[code]) for code in order]
         self._tests: tuple[CohortTest, ...] = tuple(test for test, _ in compiled)
         self._leaves: dict[str, CompiledLeaf] = compiler.leaves
+        self._routes = routes(self._leaves.values())
         self._every_cohort = tuple(range(len(order)))
         self._cohorts_of_leaf = _cohorts_of_leaves(definitions, order, compiled)
-
-        by_event: dict[str, list[CompiledLeaf]] = {}
-        for leaf in self._leaves.values():
-            by_event.setdefault(leaf.event, []).append(leaf)
-        self._leaves_by_event = {
-            name: tuple(leaves) for name, leaves in by_event.items()
-        }
+        self._affected_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
+        self._empty_members = self._members_without_events()
 
     @classmethod
     def compile(cls, definitions: Mapping[str, object]) -> CohortSet:
@@ -94,26 +95,27 @@ class CohortSet:
         its own time. A late event (``time`` at or before the clock) counts as
         of its own time and its changes are reported at the clock.
         """
-        changes = self._catch_up(state)
+        changes = (
+            [] if state.owner is self and not state.stale else self._catch_up(state)
+        )
         time, now = event.time, state.now
         if now is None:
             state.now = time
-            self._record(state, event)
-            self._evaluate(state, self._every_cohort, time, changes)
-            self._reflip(state, list(state.entries))
-            return changes
+            return self._first_evaluation(state, *self._record(state, event), time)
 
         due: list[str] = []
         if time > now:
             wake = state.wake
             if wake is not None and wake <= time:
-                self._run_until(state, time - 1, changes)
+                if wake < time:
+                    self._run_until(state, time - 1, changes)
                 due = self._due(state, time)
             state.now = now = time
-        touched = self._record(state, event)
-        if touched or due:
-            keys = touched + due if due else touched
-            self._reflip(state, keys)
+        windowed, flipped = self._record(state, event)
+        if windowed or due:
+            self._reflip(state, windowed + due if due else windowed, due)
+        if flipped or due:
+            keys = flipped + due if due else flipped
             self._evaluate(state, self._affected(keys), now, changes)
         return changes
 
@@ -125,8 +127,7 @@ class CohortSet:
         changes = self._catch_up(state)
         if state.now is None:
             state.now = time
-            self._evaluate(state, self._every_cohort, time, changes)
-            return changes
+            return self._first_evaluation(state, [], [], time)
         if time > state.now:
             self._run_until(state, time, changes)
             state.now = time
@@ -137,38 +138,67 @@ class CohortSet:
         ``at`` are ignored): the slow, obvious reference for tests."""
         return evaluate_history(self.definitions, self.codes, list(events), at)
 
+    def _members_without_events(self) -> frozenset[str]:
+        """The cohorts that hold on an empty history (at any time)."""
+        state = UserState()
+        for code, test in zip(self.codes, self._tests, strict=True):
+            if test(state, 0):
+                state.members.add(code)
+        return frozenset(state.members)
+
+    def _first_evaluation(
+        self, state: UserState, windowed: list[str], flipped: list[str], time: int
+    ) -> list[Change]:
+        """A state's first evaluation: it enters every cohort it is in."""
+        state.members = set(self._empty_members)
+        if windowed:
+            self._reflip(state, windowed, [])
+        if flipped:
+            self._evaluate(state, self._affected(flipped), time, [])
+        return [Change(code, "entry", time) for code in sorted(state.members)]
+
     def _run_until(self, state: UserState, limit: int, changes: list[Change]) -> None:
         """Apply every leaf flip at or before ``limit``, in time order."""
         while state.wake is not None and state.wake <= limit:
             time = state.wake
             state.now = time
             due = self._due(state, time)
-            self._reflip(state, due)
+            self._reflip(state, due, due)
             self._evaluate(state, self._affected(due), time, changes)
 
     def _due(self, state: UserState, time: int) -> list[str]:
         return [key for key, flip in state.flips.items() if flip <= time]
 
-    def _record(self, state: UserState, event: Event) -> list[str]:
-        """Add the event to every leaf it matches; return their keys."""
-        leaves = self._leaves_by_event.get(event.name)
-        if not leaves:
-            return []
-        touched = []
-        entries, properties, now = state.entries, event.properties, state.now or 0
-        for leaf in leaves:
-            if leaf.matches is None or leaf.matches(properties):
-                leaf.record(entries, event.time, now, properties)
-                touched.append(leaf.key)
-        return touched
+    def _record(self, state: UserState, event: Event) -> tuple[list[str], list[str]]:
+        """Add the event to every leaf it matches. Returns the keys of those
+        with a window (their next flip moved) and of those whose truth at the
+        clock changed: only their cohorts need evaluating."""
+        route = self._routes.get(event.name)
+        if route is None:
+            return [], []
+        entries, properties = state.entries, event.properties
+        time, now = event.time, state.now or 0
+        windowed, flipped = [], []
+        for leaf in route.matching(properties):
+            if leaf.record(entries, time, now, properties):
+                flipped.append(leaf.key)
+            if leaf.windowed:
+                windowed.append(leaf.key)
+        return windowed, flipped
 
-    def _reflip(self, state: UserState, keys: Iterable[str]) -> None:
-        """Recompute the next flip of these leaves at the clock, and the wake time."""
+    def _reflip(
+        self, state: UserState, keys: Iterable[str], expired: list[str]
+    ) -> None:
+        """Recompute the next flip of these leaves at the clock, and the wake
+        time; first forget what has left the window in the ``expired`` ones."""
         flips, entries, now = state.flips, state.entries, state.now or 0
+        leaves = self._leaves
+        for key in expired:
+            leaves[key].prune(entries, now)
+
+        # Only windowed leaves are ever passed here: nothing else flips with time.
         for key in keys:
-            leaf = self._leaves[key]
-            leaf.prune(entries, now)
-            flip = leaf.next_flip(entries.get(key), now)
+            flip = leaves[key].next_flip(entries.get(key), now)
             if flip is None:
                 flips.pop(key, None)
             else:
@@ -179,10 +209,16 @@ class CohortSet:
         """Positions (in dependency order) of cohorts that read these leaves."""
         if len(keys) == 1:
             return self._cohorts_of_leaf[keys[0]]
-        positions: set[int] = set()
-        for key in keys:
-            positions.update(self._cohorts_of_leaf[key])
-        return tuple(sorted(positions))
+        cache_key = tuple(keys)
+        found = self._affected_cache.get(cache_key)
+        if found is None:
+            positions: set[int] = set()
+            for key in keys:
+                positions.update(self._cohorts_of_leaf[key])
+            found = tuple(sorted(positions))
+            if len(self._affected_cache) < _AFFECTED_CACHE_SIZE:
+                self._affected_cache[cache_key] = found
+        return found
 
     def _evaluate(
         self,
@@ -224,8 +260,10 @@ class CohortSet:
             state.stale = state.now is not None
             state.cohort_set = self.fingerprint
         state.owner = self
-        state.flips = {}
-        self._reflip(state, list(state.entries) if state.now is not None else [])
+        state.flips, state.wake = {}, None
+        if state.now is not None:
+            windowed = [key for key in state.entries if self._leaves[key].windowed]
+            self._reflip(state, windowed, [])
 
     def _catch_up(self, state: UserState) -> list[Change]:
         """Attach the state; if it was saved under other definitions, bring its

@@ -8,21 +8,27 @@ docs/cohorts.md), in a JSON-ready shape so a state serialises without copying:
 - count without window: an integer capped at ``cap``
 - sum with window: ascending list of ``[bucket, sum]`` pairs (at most 60 live)
 - sum without window: the total, a float
+
+These methods run for every event, so entries are typed ``Any`` rather than
+narrowed with ``cast`` (a function call each time); ``restore`` is where an
+entry's shape is checked.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
+import operator
 from bisect import bisect_right, insort
 from collections.abc import Callable, Mapping
-from typing import TypeAlias, cast
+from typing import Any, TypeAlias
 
 from ._checks import finite_number
 from ._model import Count, Leaf, Sum
 from ._predicates import Matcher, compile_where, property_reader
 
-LeafEntry: TypeAlias = list[int] | list[list[float]] | int | float
+LeafEntry: TypeAlias = Any
 """One leaf's state for one user (see the module docstring)."""
 
 Entries: TypeAlias = dict[str, LeafEntry]
@@ -30,9 +36,9 @@ Entries: TypeAlias = dict[str, LeafEntry]
 BUCKETS = 60
 
 _COMPARE: Mapping[str, Callable[[float, float], bool]] = {
-    "gte": lambda found, wanted: found >= wanted,
-    "lte": lambda found, wanted: found <= wanted,
-    "eq": lambda found, wanted: found == wanted,
+    "gte": operator.ge,
+    "lte": operator.le,
+    "eq": operator.eq,
 }
 
 
@@ -56,33 +62,37 @@ def leaf_key(leaf: Leaf) -> str:
 
 
 class CompiledLeaf:
-    """Base of the four leaf kinds; ``matches`` is None when any event of the
-    name matches."""
+    """Base of the leaf kinds; ``matches`` is None when any event of the name
+    matches, and ``windowed`` says whether time alone can flip the leaf."""
 
-    __slots__ = ("event", "key", "matches", "test", "threshold")
+    __slots__ = ("event", "key", "matches", "test", "threshold", "where", "windowed")
 
     def __init__(self, leaf: Leaf) -> None:
         self.key = leaf_key(leaf)
         self.event = leaf.event
+        self.where = leaf.where
         self.matches: Matcher | None = compile_where(leaf.where)
         self.test = _COMPARE[leaf.measure.op]
         self.threshold: float = leaf.measure.value
+        self.windowed = leaf.within is not None
 
     def record(
         self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
-    ) -> None:
-        """Add one matching event at ``time`` as seen at ``now`` (time <= now)."""
+    ) -> bool:
+        """Add one matching event at ``time`` as seen at ``now`` (time <= now);
+        return whether that changed the leaf's truth at ``now``."""
         raise NotImplementedError
 
-    def holds(self, entry: LeafEntry | None, time: int) -> bool:
-        """Whether the leaf holds at ``time`` (not before the state's clock)."""
+    def holds(self, entry: LeafEntry, time: int) -> bool:
+        """Whether the leaf holds at ``time`` (not before the state's clock);
+        ``entry`` is None for a leaf the user never matched."""
         raise NotImplementedError
 
-    def next_flip(self, entry: LeafEntry | None, now: int) -> int | None:
+    def next_flip(self, entry: LeafEntry, now: int) -> int | None:
         """The first time after ``now`` at which ``holds`` changes, if any."""
         return None
 
-    def restore(self, entry: object) -> LeafEntry | None:
+    def restore(self, entry: object) -> LeafEntry:
         """A stored entry made safe for this leaf, or None when it does not fit."""
         raise NotImplementedError
 
@@ -92,80 +102,143 @@ class CompiledLeaf:
 
 def compile_leaf(leaf: Leaf) -> CompiledLeaf:
     """Pick the run-time kind for a parsed leaf."""
-    if isinstance(leaf.measure, Sum):
+    measure = leaf.measure
+    if isinstance(measure, Sum):
         return SumWindowLeaf(leaf) if leaf.within else SumTotalLeaf(leaf)
-    return CountWindowLeaf(leaf) if leaf.within else CountTotalLeaf(leaf)
+    if not leaf.within:
+        return CountTotalLeaf(leaf)
+    if measure.op == "gte":
+        return AtLeastLeaf(leaf)
+    return AtMostLeaf(leaf) if measure.op == "lte" else CountWindowLeaf(leaf)
 
 
-def count_cap(count: Count) -> int:
+def count_cap(count: Count | Sum) -> int:
     """How many latest events decide a count: N for gte, N + 1 otherwise."""
+    assert isinstance(count, Count)
     return count.value if count.op == "gte" else count.value + 1
 
 
 class CountWindowLeaf(CompiledLeaf):
-    """Count in a window: keeps the ``cap`` latest matching times."""
+    """Count in a window (any comparison): keeps the ``cap`` latest times."""
 
     __slots__ = ("cap", "window")
 
     def __init__(self, leaf: Leaf) -> None:
         super().__init__(leaf)
-        self.cap = count_cap(cast(Count, leaf.measure))
+        self.cap = count_cap(leaf.measure)
         self.window = leaf.within.milliseconds if leaf.within else 0
 
     def record(
         self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
-    ) -> None:
+    ) -> bool:
+        before = self.holds(entries.get(self.key), now)
+        self.keep(entries, time, now)
+        return self.holds(entries.get(self.key), now) != before
+
+    def keep(self, entries: Entries, time: int, now: int) -> list[int] | None:
+        """Insert ``time`` among the latest ``cap`` times inside the window;
+        return the leaf's times."""
         horizon = now - self.window
+        times: list[int] | None = entries.get(self.key)
         if time <= horizon or not self.cap:
-            return
-        times = cast("list[int] | None", entries.get(self.key))
+            return times
         if times is None:
-            entries[self.key] = [time]
-            return
+            times = entries[self.key] = [time]
+            return times
 
         if time >= times[-1]:
             times.append(time)
         else:
             insort(times, time)
-        # Drop times that left the window and those beyond the cap, oldest first.
-        drop = max(bisect_right(times, horizon), len(times) - self.cap)
-        if drop > 0:
-            del times[:drop]
+        # One time was added, so at most one is beyond the cap: the oldest.
+        if len(times) > self.cap:
+            del times[0]
+        if times[0] <= horizon:
+            del times[: bisect_right(times, horizon)]
+        return times
 
-    def holds(self, entry: LeafEntry | None, time: int) -> bool:
+    def holds(self, entry: LeafEntry, time: int) -> bool:
         if entry is None:
             return self.test(0, self.threshold)
-        times = cast("list[int]", entry)
-        inside = len(times) - bisect_right(times, time - self.window)
+        inside = len(entry) - bisect_right(entry, time - self.window)
         return self.test(inside, self.threshold)
 
-    def next_flip(self, entry: LeafEntry | None, now: int) -> int | None:
+    def next_flip(self, entry: LeafEntry, now: int) -> int | None:
         if entry is None:
             return None
-        times = cast("list[int]", entry)
-        last = len(times)
-        first = bisect_right(times, now - self.window)
+        last = len(entry)
+        first = bisect_right(entry, now - self.window)
         holds_now = self.test(last - first, self.threshold)
         for index in range(first, last):
             # Equal times leave together: only the last of a run changes the count.
-            if index + 1 < last and times[index + 1] == times[index]:
+            if index + 1 < last and entry[index + 1] == entry[index]:
                 continue
             if self.test(last - index - 1, self.threshold) != holds_now:
-                return times[index] + self.window
+                return int(entry[index]) + self.window
         return None
 
     def prune(self, entries: Entries, now: int) -> None:
-        times = cast("list[int] | None", entries.get(self.key))
+        times = entries.get(self.key)
         if times is not None:
             del times[: bisect_right(times, now - self.window)]
             if not times:
                 del entries[self.key]
 
-    def restore(self, entry: object) -> LeafEntry | None:
+    def restore(self, entry: object) -> LeafEntry:
         if not isinstance(entry, list) or not all(is_time(t) for t in entry):
             return None
-        times = sorted(cast("list[int]", entry))
+        times = sorted(entry)
         return times[max(0, len(times) - self.cap) :] if self.cap else None
+
+
+class AtLeastLeaf(CountWindowLeaf):
+    """``gte N`` in a window: holds while the N-th latest time is inside, and
+    flips (to false) exactly when it leaves, ties or not."""
+
+    __slots__ = ()
+
+    def record(
+        self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
+    ) -> bool:
+        # Both gte and lte flip exactly when the cap-th latest time enters or
+        # leaves the window, so compare that before and after.
+        cap, horizon = self.cap, now - self.window
+        times = entries.get(self.key)
+        before = times is not None and len(times) >= cap and times[-cap] > horizon
+        times = self.keep(entries, time, now)
+        return before != (
+            times is not None and len(times) >= cap and times[-cap] > horizon
+        )
+
+    def holds(self, entry: LeafEntry, time: int) -> bool:
+        cap = self.cap
+        if not cap:
+            return True
+        return (
+            entry is not None and len(entry) >= cap and entry[-cap] > time - self.window
+        )
+
+    def next_flip(self, entry: LeafEntry, now: int) -> int | None:
+        cap = self.cap
+        if cap and entry is not None and len(entry) >= cap:
+            leaves_at: int = entry[-cap] + self.window
+            if leaves_at > now:
+                return leaves_at
+        return None
+
+
+class AtMostLeaf(CountWindowLeaf):
+    """``lte N`` in a window: fails while the (N+1)-th latest time is inside,
+    and flips (to true) exactly when it leaves."""
+
+    __slots__ = ()
+
+    def holds(self, entry: LeafEntry, time: int) -> bool:
+        cap = self.cap
+        return entry is None or len(entry) < cap or entry[-cap] <= time - self.window
+
+    record = AtLeastLeaf.record
+    next_flip = AtLeastLeaf.next_flip
 
 
 class CountTotalLeaf(CompiledLeaf):
@@ -175,27 +248,35 @@ class CountTotalLeaf(CompiledLeaf):
 
     def __init__(self, leaf: Leaf) -> None:
         super().__init__(leaf)
-        self.cap = count_cap(cast(Count, leaf.measure))
+        self.cap = count_cap(leaf.measure)
 
     def record(
         self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
-    ) -> None:
-        if self.cap:
-            count = cast(int, entries.get(self.key, 0))
-            entries[self.key] = min(count + 1, self.cap)
+    ) -> bool:
+        count = entries.get(self.key, 0)
+        if count >= self.cap:
+            return False
+        entries[self.key] = count + 1
+        return self.test(count + 1, self.threshold) != self.test(count, self.threshold)
 
-    def holds(self, entry: LeafEntry | None, time: int) -> bool:
-        return self.test(cast(int, entry or 0), self.threshold)
+    def holds(self, entry: LeafEntry, time: int) -> bool:
+        return self.test(entry or 0, self.threshold)
 
-    def restore(self, entry: object) -> LeafEntry | None:
-        if not is_time(entry) or cast(int, entry) < 0:
+    def restore(self, entry: object) -> LeafEntry:
+        if not isinstance(entry, int) or isinstance(entry, bool) or entry < 0:
             return None
-        return min(cast(int, entry), self.cap)
+        return min(entry, self.cap)
 
 
 def _amount(value: object) -> float:
     """What a property adds to a sum: its value if a finite number, else 0."""
-    return float(cast(float, value)) if finite_number(value) else 0.0
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0.0
+    try:
+        amount = float(value)
+    except OverflowError:
+        return 0.0
+    return amount if math.isfinite(amount) else 0.0
 
 
 class SumTotalLeaf(CompiledLeaf):
@@ -205,22 +286,28 @@ class SumTotalLeaf(CompiledLeaf):
 
     def __init__(self, leaf: Leaf) -> None:
         super().__init__(leaf)
-        self.read = property_reader(cast(Sum, leaf.measure).property)
+        assert isinstance(leaf.measure, Sum)
+        self.read = property_reader(leaf.measure.property)
 
     def record(
         self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
-    ) -> None:
+    ) -> bool:
         amount = _amount(self.read(properties))
-        if amount:
-            entries[self.key] = cast(float, entries.get(self.key, 0.0)) + amount
+        if not amount:
+            return False
+        total = entries.get(self.key, 0.0)
+        entries[self.key] = total + amount
+        return self.test(total + amount, self.threshold) != self.test(
+            total, self.threshold
+        )
 
-    def holds(self, entry: LeafEntry | None, time: int) -> bool:
-        return self.test(cast(float, entry or 0.0), self.threshold)
+    def holds(self, entry: LeafEntry, time: int) -> bool:
+        return self.test(entry or 0.0, self.threshold)
 
-    def restore(self, entry: object) -> LeafEntry | None:
-        if not finite_number(entry):
+    def restore(self, entry: object) -> LeafEntry:
+        if isinstance(entry, bool) or not isinstance(entry, int | float):
             return None
-        return float(cast(float, entry))
+        return float(entry) if finite_number(entry) else None
 
 
 class SumWindowLeaf(CompiledLeaf):
@@ -234,18 +321,24 @@ class SumWindowLeaf(CompiledLeaf):
 
     def __init__(self, leaf: Leaf) -> None:
         super().__init__(leaf)
-        self.read = property_reader(cast(Sum, leaf.measure).property)
+        assert isinstance(leaf.measure, Sum)
+        self.read = property_reader(leaf.measure.property)
         self.width = (leaf.within.milliseconds if leaf.within else 0) // BUCKETS
 
     def record(
         self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
-    ) -> None:
+    ) -> bool:
         amount = _amount(self.read(properties))
         bucket = time // self.width
+        if not amount or bucket < now // self.width - BUCKETS + 1:
+            return False
+        before = self.holds(entries.get(self.key), now)
+        self._add(entries, bucket, amount, now)
+        return self.holds(entries.get(self.key), now) != before
+
+    def _add(self, entries: Entries, bucket: int, amount: float, now: int) -> None:
         oldest_live = now // self.width - BUCKETS + 1
-        if not amount or bucket < oldest_live:
-            return
-        pairs = cast("list[list[float]] | None", entries.get(self.key))
+        pairs = entries.get(self.key)
         if pairs is None:
             entries[self.key] = [[bucket, amount]]
             return
@@ -259,23 +352,21 @@ class SumWindowLeaf(CompiledLeaf):
         if pairs[0][0] < oldest_live:
             pairs[:] = [pair for pair in pairs if pair[0] >= oldest_live]
 
-    def holds(self, entry: LeafEntry | None, time: int) -> bool:
+    def holds(self, entry: LeafEntry, time: int) -> bool:
         total = 0.0
         if entry is not None:
             oldest_live = time // self.width - BUCKETS + 1
-            for bucket, amount in reversed(cast("list[list[float]]", entry)):
+            for bucket, amount in reversed(entry):
                 if bucket < oldest_live:
                     break
                 total += amount
         return self.test(total, self.threshold)
 
-    def next_flip(self, entry: LeafEntry | None, now: int) -> int | None:
+    def next_flip(self, entry: LeafEntry, now: int) -> int | None:
         if entry is None:
             return None
         oldest_live = now // self.width - BUCKETS + 1
-        live = [
-            pair for pair in cast("list[list[float]]", entry) if pair[0] >= oldest_live
-        ]
+        live = [pair for pair in entry if pair[0] >= oldest_live]
         # totals[i] is the sum of the newest i live buckets, added newest first.
         totals = [0.0]
         for _, amount in reversed(live):
@@ -287,14 +378,14 @@ class SumWindowLeaf(CompiledLeaf):
         return None
 
     def prune(self, entries: Entries, now: int) -> None:
-        pairs = cast("list[list[float]] | None", entries.get(self.key))
+        pairs = entries.get(self.key)
         if pairs is not None:
             oldest_live = now // self.width - BUCKETS + 1
             pairs[:] = [pair for pair in pairs if pair[0] >= oldest_live]
             if not pairs:
                 del entries[self.key]
 
-    def restore(self, entry: object) -> LeafEntry | None:
+    def restore(self, entry: object) -> LeafEntry:
         if not isinstance(entry, list) or not all(is_pair(pair) for pair in entry):
             return None
         pairs = sorted((list(pair) for pair in entry), key=lambda pair: pair[0])
@@ -302,7 +393,7 @@ class SumWindowLeaf(CompiledLeaf):
         return pairs if len(set(buckets)) == len(buckets) else None
 
 
-def _add_to_bucket(pairs: list[list[float]], bucket: int, amount: float) -> None:
+def _add_to_bucket(pairs: list[list[Any]], bucket: int, amount: float) -> None:
     index = bisect_right([pair[0] for pair in pairs], bucket)
     if index and pairs[index - 1][0] == bucket:
         pairs[index - 1][1] += amount

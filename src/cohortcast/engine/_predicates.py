@@ -3,6 +3,7 @@ that test an event's properties."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import cast, get_args
 
@@ -282,10 +283,20 @@ def _text_or_number(read: PropertyReader, op: PredicateOp, value: object) -> Mat
         return lambda p: isinstance(found := read(p), str) and found.endswith(suffix)
 
     bound = cast(float, value)
-    if op == "gt":
-        return lambda p: is_number(found := read(p)) and cast(float, found) > bound
-    if op == "gte":
-        return lambda p: is_number(found := read(p)) and cast(float, found) >= bound
-    if op == "lt":
-        return lambda p: is_number(found := read(p)) and cast(float, found) < bound
-    return lambda p: is_number(found := read(p)) and cast(float, found) <= bound
+    compare = _ORDER[op]
+
+    def ordered(properties: Mapping[str, object]) -> bool:
+        found = read(properties)
+        if isinstance(found, bool) or not isinstance(found, (int, float)):
+            return False
+        return compare(found, bound)
+
+    return ordered
+
+
+_ORDER: Mapping[str, Callable[[float, float], bool]] = {
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}

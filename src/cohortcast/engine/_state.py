@@ -94,7 +94,7 @@ class UserState:
 
 def _copy(entry: LeafEntry) -> LeafEntry:
     if isinstance(entry, list):
-        return [list(item) if isinstance(item, list) else item for item in entry]  # type: ignore[return-value]
+        return [list(item) if isinstance(item, list) else item for item in entry]
     return entry
 
 
