@@ -36,9 +36,15 @@ export function duePixels(ledger, routing, members, entered, now, refreshMs) {
   return due;
 }
 
-/** The earliest time a pair in the ledger is due again, or null. */
-export function nextRefresh(ledger, refreshMs) {
-  const times = Object.keys(ledger).map((pair) => ledger[pair] + refreshMs);
+/**
+ * The earliest time after `now` a pair in the ledger is due again, or null.
+ * Pairs due already were fired just before, unless they are no longer
+ * routed; those must not set a timer that fires at once, again and again.
+ */
+export function nextRefresh(ledger, refreshMs, now) {
+  const times = Object.keys(ledger)
+    .map((pair) => ledger[pair] + refreshMs)
+    .filter((time) => time > now);
   return times.length ? Math.min.apply(null, times) : null;
 }
 

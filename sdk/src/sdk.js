@@ -41,6 +41,9 @@ export function createSdk(env) {
   let timer = 0;
   let timerAt = Infinity;
   let isReady = false;
+  // Pixels wait for this page view's configuration (or its failure to load),
+  // so that a cached routing table never fires a toggled-off cohort.
+  let routingKnown = false;
 
   const transport = createTransport(win, storage, warn, {
     url: () =>
@@ -115,7 +118,7 @@ export function createSdk(env) {
     if (!membership || refused) return;
     state = state || membership.current();
     schedule(membership.nextChange(state));
-    if (!consent.can("activate")) return;
+    if (!routingKnown || !consent.can("activate")) return;
 
     const refreshMs = config.pinterest.refresh_seconds * 1000;
     withLedgerLock(
@@ -132,7 +135,7 @@ export function createSdk(env) {
         );
         storage.set("ledger", ledger);
         due.forEach(fire);
-        schedule(nextRefresh(ledger, refreshMs));
+        schedule(nextRefresh(ledger, refreshMs, now()));
       }),
     );
   }
@@ -184,7 +187,8 @@ export function createSdk(env) {
   // The cohorts of a new configuration apply from the next page view, with a
   // state built for them; routing, pixel settings and consent apply at once.
   function configure(fresh) {
-    if (!fresh) return isReady || ready();
+    routingKnown = true;
+    if (!fresh) return isReady ? sync() : ready();
     storage.set("config", fresh);
     if (!config) return start(fresh);
     config = fresh;

@@ -123,5 +123,5 @@ export function createTransport(win, storage, warn, options) {
     );
   }
 
-  return { add, flush, read };
+  return { add, flush };
 }

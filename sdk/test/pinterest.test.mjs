@@ -207,3 +207,18 @@ test("two tabs deciding at the same moment fire once, under the lock", async () 
 
   assert.equal(first.pixels.length + second.pixels.length, 1);
 });
+
+test("a ledger entry no longer routed never spins the timer", async () => {
+  const localStorage = memoryLocalStorage();
+  const first = await loadPage({ localStorage });
+  first.cc.track("Score");
+  const later = await loadPage({
+    localStorage,
+    now: START + 2 * DAY,
+    config: config({ version: "v2", routing: [] }),
+  });
+  await later.tick(DAY);
+
+  assert.equal(later.pixels.length, 0);
+  assert.ok(later.timersRun < 5, `${later.timersRun} timers ran`);
+});

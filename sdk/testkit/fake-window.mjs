@@ -123,6 +123,7 @@ export function fakeWindow(options = {}) {
     warnings,
     configs,
     clock,
+    timersRun: 0,
     /** Lets promises settle, then runs the timers due within `ms`. */
     async tick(ms = 0) {
       await settle();
@@ -133,6 +134,7 @@ export function fakeWindow(options = {}) {
           .sort((a, b) => a[1].at - b[1].at)[0];
         if (!due) break;
         timers.delete(due[0]);
+        if (++this.timersRun > 1000) throw new Error("a timer loop");
         clock.now = Math.max(clock.now, due[1].at);
         due[1].fn();
         await settle();
