@@ -10,13 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from cohortcast.collection.batches import Identities
 from cohortcast.collection.change_hooks import run_change_hooks
 from cohortcast.engine import Change, CohortSet, UserState
 from cohortcast.store.collection_models import (
@@ -24,6 +23,10 @@ from cohortcast.store.collection_models import (
     MembershipChange,
     Profile,
 )
+
+if TYPE_CHECKING:
+    # Only for annotations: batches imports modules that import this one.
+    from cohortcast.collection.batches import Identities
 
 logger = logging.getLogger(__name__)
 
