@@ -97,9 +97,13 @@ class BatchWriter:
     def _commit(self, jobs: list[_Job]) -> None:
         try:
             outcomes = self.collector.commit_batches([(k, b) for k, b, _ in jobs])
-        except Exception:
+        except Exception as error:
             if len(jobs) == 1:
-                logger.exception("Storing a collected batch failed")
+                # Not the traceback: a database error quotes the statement's
+                # parameters, and those are the visitor's event properties.
+                logger.error(
+                    "Storing a collected batch failed: %s", type(error).__name__
+                )
                 jobs[0][2].set_exception(RuntimeError("storing the batch failed"))
                 return
             # One bad batch must not fail the others: retry each on its own.
