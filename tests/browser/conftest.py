@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import secrets
 import socket
 import threading
@@ -92,12 +93,49 @@ def _wait_until_up(url: str) -> None:
     raise RuntimeError(f"The server did not answer at {url} within 15 s.")
 
 
+class CollectTap:
+    """ASGI wrapper that keeps a copy of every collect batch the server got.
+
+    Playwright does not report requests made by a page that is unloading,
+    which are exactly the keepalive ones, so they are seen where they land.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.batches: dict[str, list[dict[str, Any]]] = {}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith("/collect/v1/"):
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+
+        async def replay() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        if scope["method"] == "POST":
+            sdk_key = path.split("/")[3]
+            self.batches.setdefault(sdk_key, []).append(json.loads(body))
+        await self.app(scope, replay, send)
+
+
 @dataclass
 class CohortcastServer:
     """The running server and a way to make workspaces on it."""
 
     url: str
     app: Any
+    tap: CollectTap
+
+    def collected(self, sdk_key: str) -> list[dict[str, Any]]:
+        """The collect batches the server received for `sdk_key`, in order."""
+        return list(self.tap.batches.get(sdk_key, []))
 
     def workspace(self) -> Workspace:
         """A new workspace of its own, so tests never see each other's routing."""
@@ -156,14 +194,15 @@ def cohortcast_server(
     app = create_app(Settings(database_url=f"sqlite:///{database}"))
     sock = _listening_socket()
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", ws="none")
+    tap = CollectTap(app)
+    config = uvicorn.Config(tap, log_level="warning", ws="none")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
     thread.daemon = True
     thread.start()
     url = f"http://127.0.0.1:{port}"
     _wait_until_up(url + "/healthz")
-    yield CohortcastServer(url=url, app=app)
+    yield CohortcastServer(url=url, app=app, tap=tap)
     server.should_exit = True
     thread.join(timeout=10)
     sock.close()

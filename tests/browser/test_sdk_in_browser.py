@@ -186,6 +186,7 @@ def test_nothing_is_stored_or_sent_before_consent(
     assert stored == []
     assert visitor.pixels == []
     assert visitor.collects == []
+    assert cohortcast_server.collected(ws.sdk_key) == []
 
     page.evaluate("window.cohortcast.consent(true)")
     settle(page)
@@ -194,6 +195,31 @@ def test_nothing_is_stored_or_sent_before_consent(
         DEFAULT_TAG: [codes["sport"]],
     }
     assert visitor.collects != []
+
+
+def test_leaving_the_page_delivers_its_events_and_engaged_time(
+    cohortcast_server: Any, publisher: Any, visitor: Any
+) -> None:
+    ws, _ = three_tag_workspace(cohortcast_server)
+    page = visitor.page
+    page.goto(publisher.page(ws.sdk_key))
+    wait_for_sdk(page)
+    page.wait_for_timeout(1200)
+    track(page, "Read")
+    page.wait_for_timeout(1200)
+    page.goto("about:blank")
+    page.wait_for_timeout(500)
+
+    batches = cohortcast_server.collected(ws.sdk_key)
+    events = [event for batch in batches for event in batch["events"]]
+    assert [event["name"] for event in events][:2] == ["Pageview", "Read"]
+    engaged = [
+        event["properties"]["engaged_seconds"]
+        for event in events
+        if event["name"] == "PageviewEngagement"
+    ]
+    assert sum(engaged) >= 2
+    assert {batch["visitor_id"] for batch in batches} == {batches[0]["visitor_id"]}
 
 
 # A CMP where GDPR applies and the visitor allowed storage (purpose 1) but not
