@@ -16,6 +16,8 @@ import {
 // setTimeout fires at once for delays above 2^31 - 1 ms (about 24.8 days).
 const MAX_DELAY = 2147483647;
 const MAX_PENDING = 500;
+const object = (value) =>
+  value && typeof value === "object" && !Array.isArray(value) ? value : {};
 const PINTEREST_COOKIE = /(^|;\s*)(_pin_unauth|_epik|_derived_epik)=/;
 
 /**
@@ -157,7 +159,8 @@ export function createSdk(env) {
       id: randomId(win, "e_"),
       name: String(name),
       time: now(),
-      properties: JSON.parse(JSON.stringify(properties || {})),
+      // A copy, so later changes by the page cannot alter what was counted.
+      properties: JSON.parse(JSON.stringify(object(properties))),
     };
     transport.add("events", event);
     if (membership) return sync(membership.process(event));

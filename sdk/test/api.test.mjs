@@ -49,6 +49,21 @@ test("entry and exit listeners hear membership changes", async () => {
   assert.deepEqual(changes, [{ cohort: "sport", kind: "entry", time: START }]);
 });
 
+test("properties that are not an object are recorded as none", async () => {
+  const page = await loadPage();
+  page.cc.track("Read", "travel");
+  page.cc.track("Read", [1, 2]);
+  await page.tick(1000);
+
+  const events = page.collects
+    .flatMap((c) => c.body.events)
+    .filter((e) => e.name === "Read");
+  assert.deepEqual(
+    events.map((e) => e.properties),
+    [{}, {}],
+  );
+});
+
 test("misuse warns instead of throwing", async () => {
   const page = await loadPage();
   const cyclic = {};
