@@ -216,7 +216,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(database_url: str, workers: int) -> Iterator[int]:
+def server(database_url: str, workers: int) -> Iterator[tuple[int, int]]:
     port = free_port()
     command = [
         sys.executable,
@@ -236,10 +236,26 @@ def server(database_url: str, workers: int) -> Iterator[int]:
     process = subprocess.Popen(command, env=environment)
     try:
         wait_for(port)
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children so far, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if entry.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def wait_for(port: int) -> None:
@@ -258,7 +274,8 @@ def run_load(
 ) -> dict[str, float]:
     """Drive the server for ``seconds``; events/s and latency percentiles."""
     path = f"/collect/v1/{sdk_key}/events"
-    with server(database_url, workers) as port:
+    with server(database_url, workers) as (port, pid):
+        cpu_before = cpu_seconds(pid)
         context = multiprocessing.get_context("spawn")
         results = context.Queue()
         loader = context.Process(
@@ -269,29 +286,39 @@ def run_load(
         loader.start()
         requests, latencies = results.get(timeout=seconds + 120)
         elapsed = time.perf_counter() - started
+        cpu = cpu_seconds(pid) - cpu_before
         loader.join()
     latencies.sort()
     return {
         "events_per_second": requests * BATCH / elapsed,
+        "events_per_cpu_second": requests * BATCH / cpu if cpu else 0.0,
         "requests": requests,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
     }
 
 
-def breakdown(database_url: str, sdk_key: str, batches: int = 320) -> dict[str, float]:
-    """Milliseconds per batch in each ingestion step, measured in-process."""
+def breakdown(
+    database_url: str, sdk_key: str, batches: int = 320
+) -> dict[str, tuple[float, float]]:
+    """Per batch, in each ingestion step measured in-process: milliseconds of
+    wall time and of this process's CPU (the rest of the wall time is spent
+    waiting, on the database or on other processes of a busy machine)."""
     store = open_store(database_url)
     collector = Collector(store)
-    spent: dict[str, float] = {}
+    spent: dict[str, tuple[float, float]] = {}
 
     def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.thread_time()
             try:
                 return function(*args, **kwargs)
             finally:
-                spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
+                before = spent.get(name, (0.0, 0.0))
+                spent[name] = (
+                    before[0] + time.perf_counter() - wall,
+                    before[1] + time.thread_time() - cpu,
+                )
 
         return wrapper
 
@@ -321,20 +348,26 @@ def breakdown(database_url: str, sdk_key: str, batches: int = 320) -> dict[str, 
             make_batch(rng.randrange(VISITORS), f"profile{n}", now_ms())
             for n in range(batches)
         ]
-        total_started = time.perf_counter()
+        total_started, cpu_started = time.perf_counter(), time.thread_time()
         # As the server's writer does under load: several batches per commit.
         for start in range(0, batches, GROUP):
             parsed = [collector.parse(body) for body in bodies[start : start + GROUP]]
             collector.commit_batches([(sdk_key, batch) for batch in parsed])
         total = time.perf_counter() - total_started
+        total_cpu = time.thread_time() - cpu_started
     finally:
         for name, function in originals.items():
             setattr(ingest, name, function)
         collector.cohort_sets.get = get  # type: ignore[method-assign]
         store.close()
-    measured = sum(spent.values())
-    spent["begin, commit and the rest"] = total - measured
-    return {name: seconds * 1000 / batches for name, seconds in spent.items()}
+    rest_wall = total - sum(wall for wall, _ in spent.values())
+    rest_cpu = total_cpu - sum(cpu for _, cpu in spent.values())
+    spent["begin, commit and the rest"] = (rest_wall, rest_cpu)
+    spent["total"] = (total, total_cpu)
+    return {
+        name: (wall * 1000 / batches, cpu * 1000 / batches)
+        for name, (wall, cpu) in spent.items()
+    }
 
 
 @contextmanager
@@ -375,11 +408,12 @@ def bench(kind: str, arguments: argparse.Namespace) -> float:
         print(
             f"{kind}: {figures['events_per_second']:.0f} events/s over"
             f" {figures['requests']:.0f} batches of {BATCH}, one server process;"
-            f" latency p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms"
+            f" latency p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms;"
+            f" {figures['events_per_cpu_second']:.0f} events per server CPU-second"
         )
-        print(f"{kind}: in-process ms per batch of {BATCH}:")
-        for name, milliseconds in sorted(steps.items(), key=lambda item: -item[1]):
-            print(f"  {name:32} {milliseconds:6.2f}")
+        print(f"{kind}: in-process per batch of {BATCH}, ms wall / ms CPU:")
+        for name, (wall, cpu) in sorted(steps.items(), key=lambda item: -item[1][0]):
+            print(f"  {name:32} {wall:7.2f} {cpu:7.2f}")
         if arguments.workers > 1:
             more = run_load(
                 url,
@@ -403,7 +437,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     arguments = parser.parse_args()
 
-    print(f"{os.cpu_count()} CPUs; {len(cohort_definitions())} cohorts")
+    print(
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f};"
+        f" {len(cohort_definitions())} cohorts"
+    )
     if postgres_available():
         rate = bench("postgresql", arguments)
         print(f"collect_events_per_second_postgresql: {rate:.0f} events/s")
