@@ -48,7 +48,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy src
 
 sdk-test: sdk
-	cd sdk && npm test --silent && npm run --silent size
+	cd sdk && npm run --silent format:check && npm test --silent && npm run --silent size
 
 # PostgreSQL tests run when the server answers; otherwise they skip and say why.
 pytest: install chromium
