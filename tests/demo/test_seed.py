@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cohortcast.demo.options import DemoOptions
-from cohortcast.demo.runner import DemoDataError, reset_data_dir, seed_data_dir
+from cohortcast.demo.runner import reset_data_dir, seed_data_dir
 from cohortcast.demo.seed import CREDENTIALS_FILE, DEMO_ACCOUNTS, SeedError
 from cohortcast.pinterest.sandbox import SandboxState
 from cohortcast.store import users
@@ -58,6 +58,7 @@ def test_the_password_is_generated_kept_private_and_signs_in(tmp_path: Path) -> 
 
     path = tmp_path / CREDENTIALS_FILE
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert (tmp_path / ".gitignore").read_text().endswith("\n*\n")
     assert json.loads(path.read_text())["password"] == seeded.credentials.password
     assert seeded.credentials.password != other.credentials.password
     store = open_store(options.database_url)
@@ -95,13 +96,14 @@ def test_reset_deletes_the_demo_data_so_the_next_seed_starts_afresh(
     assert [c.name for c in again.cohorts] == [c.name for c in first.cohorts]
 
 
-def test_reset_refuses_a_directory_that_is_not_a_demo(tmp_path: Path) -> None:
+def test_reset_deletes_only_the_demos_own_files(tmp_path: Path) -> None:
+    options = DemoOptions(data_dir=tmp_path)
+    seed_data_dir(options)
     (tmp_path / "thesis.tex").write_text("precious")
 
-    with pytest.raises(DemoDataError, match="refusing to delete"):
-        reset_data_dir(DemoOptions(data_dir=tmp_path))
+    reset_data_dir(options)
 
-    assert (tmp_path / "thesis.tex").exists()
+    assert [path.name for path in tmp_path.iterdir()] == ["thesis.tex"]
 
 
 def test_the_demo_accounts_are_the_sandboxs_own() -> None:

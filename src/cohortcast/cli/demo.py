@@ -11,7 +11,7 @@ import click
 
 from cohortcast.demo.options import DEFAULT_DATA_DIR, DemoOptions
 from cohortcast.demo.processes import ChildFailedError, PortInUseError
-from cohortcast.demo.runner import DemoDataError, DemoStarted, run_demo
+from cohortcast.demo.runner import DemoStarted, run_demo
 from cohortcast.demo.seed import DEMO_ACCOUNTS, SeedError
 from cohortcast.demo.traffic import TrafficPlan, TrafficStats, build_source
 
@@ -71,7 +71,7 @@ _PORT = click.IntRange(1, 65535)
 )
 @click.option(
     "--concurrency",
-    default=6,
+    default=8,
     show_default=True,
     type=click.IntRange(1, 64),
     help="Visitors reading at the same time.",
@@ -112,7 +112,7 @@ def demo(
     )
     try:
         stats = asyncio.run(_run(options))
-    except (PortInUseError, ChildFailedError, DemoDataError, SeedError) as error:
+    except (PortInUseError, ChildFailedError, SeedError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{stats.visitors} visitors, {stats.page_views} page views in all.")
     click.echo("Stopped.")
@@ -140,17 +140,23 @@ class _Printer:
         credentials = seed.credentials
         click.echo(_data_line(started))
         click.echo("")
-        click.echo(f"  Dashboard        {urls.dashboard}")
-        click.echo(f"    sign in with   {credentials.email} / {credentials.password}")
-        click.echo(f"  Demo site        {urls.site}/")
-        click.echo(f"  Pinterest Ads > Audiences (sandbox)  {urls.audiences}")
-        click.echo(
-            f"  API docs         {urls.api_docs}  (token: {credentials.api_token})"
-        )
+        rows = [
+            ("Dashboard", urls.dashboard),
+            ("  sign in with", f"{credentials.email} / {credentials.password}"),
+            ("Demo site", f"{urls.site}/"),
+            ("Ads > Audiences", f"{urls.audiences}  (the Pinterest sandbox)"),
+            ("API docs", urls.api_docs),
+            ("  API token", credentials.api_token),
+        ]
+        for label, value in rows:
+            click.echo(f"  {label:<17} {value}")
         click.echo("")
-        click.echo(f"  Routing: {_routing_text(started)}")
+        click.echo("  Activated cohorts, by Pinterest Tag ID:")
+        for line in _routing_lines(started):
+            click.echo(f"    {line}")
         click.echo(f"  Traffic: {_traffic_text(started)}")
-        click.echo(f"  Logs: {started.log_dir}/server.log, sandbox.log")
+        click.echo(f"  Server-side delivery: {_delivery_text(started)}")
+        click.echo(f"  Logs: server.log, sandbox.log, traffic.log in {started.log_dir}")
         click.echo("")
         click.echo("Press Ctrl-C to stop. Progress every 10 s:")
 
@@ -167,16 +173,16 @@ def _data_line(started: DemoStarted) -> str:
     return f"Reusing the demo data in {where} (--reset starts afresh)."
 
 
-def _routing_text(started: DemoStarted) -> str:
+def _routing_lines(started: DemoStarted) -> list[str]:
     names = {cohort.code: cohort.name for cohort in started.seed.cohorts}
     accounts = {account.tag_id: account for account in DEMO_ACCOUNTS}
-    parts = []
+    lines = []
     for route in started.seed.routing:
         account = accounts.get(route["tag_id"])
-        label = f"ad account {account.id}" if account else "unknown account"
+        label = f"ad account {account.id}" if account else "an unknown ad account"
         cohorts = ", ".join(names.get(code, code) for code in route["cohort_codes"])
-        parts.append(f"Tag ID {route['tag_id']} ({label}): {cohorts}")
-    return "; ".join(parts) or "nothing is activated"
+        lines.append(f"{route['tag_id']} ({label}): {cohorts}")
+    return lines or ["none: nothing is sent to Pinterest"]
 
 
 def _traffic_text(started: DemoStarted) -> str:
@@ -215,6 +221,15 @@ async def _drive_traffic(plan: TrafficPlan) -> None:
         await asyncio.wait({traffic}, timeout=1)
         click.echo(stats.to_json())
     await traffic
+
+
+def _delivery_text(started: DemoStarted) -> str:
+    if started.server_side_delivery:
+        return (
+            f"on, to sandbox ad account {DEMO_ACCOUNTS[0].id} (the server keeps "
+            "its audiences, customer lists and Conversions API events)."
+        )
+    return "not in this version; the demo made the audiences itself."
 
 
 COMMANDS = [demo, demo_traffic]

@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PAGE_TIMEOUT_MS = 15_000
+READY_TIMEOUT = 15.0
 _READY_SCRIPT = "() => new Promise((resolve) => window.cohortcast('ready', resolve))"
 
 
@@ -119,8 +120,12 @@ class BrowserTraffic:
             for visit in plan:
                 if stop.is_set():
                     return
-                await page.goto(visit.url, wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_MS)
-                await page.evaluate(_READY_SCRIPT)
+                await page.goto(
+                    visit.url, wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_MS
+                )
+                # ready() fires even when the configuration cannot load, but
+                # not when the SDK itself cannot: then the visit gives up.
+                await asyncio.wait_for(page.evaluate(_READY_SCRIPT), READY_TIMEOUT)
                 stats.page_views += 1
                 await asyncio.sleep(visit.stay_seconds)
             stats.visitors += 1
@@ -146,11 +151,12 @@ async def _until_done_or_stopped(
     workers: list[asyncio.Task[None]], stop: asyncio.Event
 ) -> None:
     stopping = asyncio.create_task(stop.wait())
-    everyone = asyncio.gather(*workers)
-    waiters: set[asyncio.Future[Any]] = {everyone, stopping}
+    pending: set[asyncio.Task[Any]] = set(workers)
     try:
-        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        while pending and not stop.is_set():
+            _, pending = await asyncio.wait(
+                pending | {stopping}, return_when=asyncio.FIRST_COMPLETED
+            )
+            pending.discard(stopping)
     finally:
         stopping.cancel()
-    if everyone.done():
-        everyone.result()

@@ -8,6 +8,7 @@ sizes per ad account) and which Tag IDs the pixel hits went to;
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import httpx
@@ -61,25 +62,34 @@ async def read_progress(http: httpx.AsyncClient, sandbox_url: str) -> SandboxPro
 
 
 def progress_line(
-    elapsed: float, stats: TrafficStats, progress: SandboxProgress
+    elapsed: float,
+    stats: TrafficStats,
+    progress: SandboxProgress,
+    cohort_names: Mapping[str, str],
 ) -> str:
-    """E.g. ``[0:40] 212 visitors ... | pixels 2612345678901: 180 | ...``."""
+    """A few lines: the traffic so far, then each ad account's audiences.
+
+    ``[0:40] 212 visitors, 830 page views; pixel hits: 2612345678901 180``
+    followed by ``  ad account 549755885175: Travel readers 96, Food lovers
+    104 READY``; ``cohort_names`` maps cohort codes to names.
+    """
     minutes, seconds = divmod(int(elapsed), 60)
-    parts = [
-        f"[{minutes}:{seconds:02d}] {stats.visitors} visitors, "
-        f"{stats.page_views} page views"
-    ]
+    head = f"[{minutes}:{seconds:02d}] {stats.visitors} visitors, "
+    head += f"{stats.page_views} page views"
     if progress.hits_by_tag:
         hits = ", ".join(
             f"{tag} {count}" for tag, count in progress.hits_by_tag.items()
         )
-        parts.append(f"pixel hits {hits}")
+        head += f"; pixel hits by Tag ID: {hits}"
+
     by_account: dict[str, list[str]] = {}
     for audience in progress.audiences:
-        short = audience.name.split(" (Cohortcast", 1)[0]
+        name = cohort_names.get(audience.cohort_code, audience.name)
+        ready = " READY" if audience.status == "READY" else ""
         by_account.setdefault(audience.ad_account_id, []).append(
-            f"{short} {audience.size} {audience.status}"
+            f"{name} {audience.size}{ready}"
         )
+    lines = [head]
     for account_id, rows in by_account.items():
-        parts.append(f"account {account_id}: " + ", ".join(rows))
-    return " | ".join(parts)
+        lines.append(f"    ad account {account_id}: " + ", ".join(rows))
+    return "\n".join(lines)

@@ -10,23 +10,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import shutil
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
 
-import httpx
-
 from cohortcast.demo.audiences import sync_demo_audiences
 from cohortcast.demo.browser_traffic import chromium_available
+from cohortcast.demo.delivery import connect_server_side_delivery
+from cohortcast.demo.drive import TrafficDrive
 from cohortcast.demo.options import DATABASE_FILE, KEY_FILE, DemoOptions, DemoUrls
 from cohortcast.demo.processes import ChildProcess, check_ports_free
-from cohortcast.demo.progress import progress_line, read_progress
 from cohortcast.demo.seed import CREDENTIALS_FILE, DemoSeed, seed_demo
 from cohortcast.demo.site import DemoSite, render_pages
 from cohortcast.demo.traffic import TrafficPlan, TrafficStats
-from cohortcast.demo.traffic_process import TrafficProcess
 from cohortcast.pinterest.sandbox import DEFAULT_TOKEN
 from cohortcast.settings import ENVIRONMENT
 from cohortcast.store.database import open_store
@@ -44,6 +40,7 @@ class DemoStarted:
     traffic_mode: str
     traffic_reason: str
     audiences_by_account: dict[str, int]
+    server_side_delivery: bool
     log_dir: str
 
 
@@ -57,8 +54,16 @@ class DemoReporter(Protocol):
         """A progress line, or a note such as the traffic being done."""
 
 
-class DemoDataError(RuntimeError):
-    """The data directory cannot be used or reset; the message says why."""
+_DEMO_FILES = (
+    DATABASE_FILE,
+    *(DATABASE_FILE + suffix for suffix in ("-journal", "-wal", "-shm")),
+    KEY_FILE,
+    CREDENTIALS_FILE,
+    "server.log",
+    "sandbox.log",
+    "traffic.log",
+    ".gitignore",
+)
 
 
 async def run_demo(
@@ -78,9 +83,16 @@ async def run_demo(
     seeded = seed_data_dir(options)
 
     stats = TrafficStats()
-    async with _running_services(options, seeded, stop) as audiences:
+    async with _running_services(options, seeded):
         if stop.is_set():
             return stats
+        urls = options.urls
+        audiences = await sync_demo_audiences(
+            urls.ads_api, DEFAULT_TOKEN, seeded.routing, seeded.cohorts
+        )
+        delivery = await connect_server_side_delivery(
+            urls.server, seeded.credentials.api_token, DEFAULT_TOKEN
+        )
         plan = choose_traffic(options, seeded)
         reporter.started(
             DemoStarted(
@@ -90,34 +102,38 @@ async def run_demo(
                 traffic_mode=plan.mode,
                 traffic_reason=plan.reason,
                 audiences_by_account=audiences,
+                server_side_delivery=delivery,
                 log_dir=str(options.data_dir),
             )
         )
-        traffic = TrafficProcess(plan, options.data_dir / "traffic.log")
-        await _drive(options, traffic, stats, reporter, stop)
+        names = {cohort.code: cohort.name for cohort in seeded.cohorts}
+        drive = TrafficDrive(options, plan, reporter.progress, names)
+        stats = await drive.run(stop)
     return stats
 
 
 def reset_data_dir(options: DemoOptions) -> None:
-    """Delete the data directory, refusing one that is not a demo's."""
+    """Delete the demo's own files from the data directory, then the directory.
+
+    Only files the demo makes are removed, so a --data-dir pointing somewhere
+    that holds other things loses nothing else (and is then kept).
+    """
     data_dir = options.data_dir
-    if not data_dir.exists():
+    if not data_dir.is_dir():
         return
-    known = {DATABASE_FILE, KEY_FILE, CREDENTIALS_FILE}
-    if not any((data_dir / name).exists() for name in known) and any(
-        data_dir.iterdir()
-    ):
-        raise DemoDataError(
-            f"{str(data_dir)!r} does not look like a demo data directory (no "
-            f"{DATABASE_FILE}); refusing to delete it. Pass another --data-dir."
-        )
-    shutil.rmtree(data_dir)
+    for name in _DEMO_FILES:
+        (data_dir / name).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        data_dir.rmdir()
     logger.info("Deleted the demo data in %s", data_dir)
 
 
 def seed_data_dir(options: DemoOptions) -> DemoSeed:
     """Open (and migrate) the demo database and seed it once."""
     options.data_dir.mkdir(parents=True, exist_ok=True)
+    # The directory holds a password and an API token: keep it out of git
+    # wherever it is created, as pytest does with its cache.
+    (options.data_dir / ".gitignore").write_text("# Made by cohortcast demo.\n*\n")
     store = open_store(options.database_url)
     try:
         return seed_demo(store, options.data_dir)
@@ -161,8 +177,8 @@ def server_environment(options: DemoOptions) -> dict[str, str]:
 
 @contextlib.asynccontextmanager
 async def _running_services(
-    options: DemoOptions, seeded: DemoSeed, stop: asyncio.Event
-) -> AsyncIterator[dict[str, int]]:
+    options: DemoOptions, seeded: DemoSeed
+) -> AsyncIterator[None]:
     logs = options.data_dir
     host = options.host
     sandbox = ChildProcess(
@@ -186,14 +202,11 @@ async def _running_services(
             ),
             asyncio.to_thread(server.wait_until_up, urls.server + "/healthz"),
         )
-        audiences = await sync_demo_audiences(
-            urls.ads_api, DEFAULT_TOKEN, seeded.routing, seeded.cohorts
-        )
         site = DemoSite(
             host, options.site_port, render_pages(urls.server, seeded.sdk_key)
         )
         site.start()
-        yield audiences
+        yield
     finally:
         # Reverse order: no page view reaches a stopped server.
         if site is not None:
@@ -201,76 +214,3 @@ async def _running_services(
         if server is not None:
             server.stop()
         sandbox.stop()
-
-
-async def _drive(
-    options: DemoOptions,
-    source: TrafficProcess,
-    stats: TrafficStats,
-    reporter: DemoReporter,
-    stop: asyncio.Event,
-) -> None:
-    traffic_stop = asyncio.Event()
-    traffic = asyncio.create_task(source.run(stats, traffic_stop))
-    try:
-        await _report_until_stopped(options, traffic, source, reporter, stop, stats)
-    finally:
-        traffic_stop.set()
-        await _finish(traffic)
-
-
-async def _report_until_stopped(
-    options: DemoOptions,
-    traffic: asyncio.Task[None],
-    source: TrafficProcess,
-    reporter: DemoReporter,
-    stop: asyncio.Event,
-    stats: TrafficStats,
-) -> None:
-    started = time.monotonic()
-    announced_done = False
-    async with httpx.AsyncClient(timeout=5) as http:
-        while not stop.is_set():
-            elapsed = time.monotonic() - started
-            if options.duration is not None and elapsed >= options.duration:
-                return
-            wait = options.progress_interval
-            if options.duration is not None:
-                wait = min(wait, options.duration - elapsed)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=max(wait, 0.05))
-            reporter.progress(
-                await _progress_text(http, options, time.monotonic() - started, stats)
-            )
-            if traffic.done() and not announced_done:
-                announced_done = True
-                reporter.progress(_traffic_done_note(traffic, source, options))
-
-
-async def _progress_text(
-    http: httpx.AsyncClient, options: DemoOptions, elapsed: float, stats: TrafficStats
-) -> str:
-    try:
-        progress = await read_progress(http, options.urls.sandbox)
-    except (httpx.HTTPError, ValueError, KeyError) as error:
-        return f"The sandbox did not answer ({error!r}); see its log."
-    return progress_line(elapsed, stats, progress)
-
-
-def _traffic_done_note(
-    traffic: asyncio.Task[None], source: TrafficProcess, options: DemoOptions
-) -> str:
-    error = None if traffic.cancelled() else traffic.exception()
-    if error is not None or source.returncode != 0:
-        log = options.data_dir / "traffic.log"
-        return f"The traffic stopped early ({error or source.returncode}); see {log}."
-    return "The traffic is done; everything keeps running until Ctrl-C."
-
-
-async def _finish(traffic: asyncio.Task[None]) -> None:
-    # The traffic process finishes its open pages and closes Chromium; the
-    # process class kills it if that takes too long.
-    try:
-        await traffic
-    except Exception as error:
-        logger.warning("Demo traffic ended with an error: %s", error)

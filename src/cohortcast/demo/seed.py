@@ -164,10 +164,10 @@ def _cohort_specs() -> list[tuple[str, str, object]]:
         ),
         (
             "Engaged readers",
-            "Spent a minute or more reading today.",
+            "Spent 20 seconds or more reading today.",
             {
                 "event": "PageviewEngagement",
-                "sum": {"property": "engaged_seconds", "op": "gte", "value": 60},
+                "sum": {"property": "engaged_seconds", "op": "gte", "value": 20},
                 "within": {"days": 1},
             },
         ),

@@ -23,7 +23,7 @@ from cohortcast.demo.traffic import TrafficPlan, TrafficStats
 
 logger = logging.getLogger(__name__)
 
-STOP_TIMEOUT_SECONDS = 8.0
+STOP_TIMEOUT_SECONDS = 10.0
 
 
 class TrafficProcess:
