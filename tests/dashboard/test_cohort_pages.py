@@ -234,3 +234,30 @@ def test_a_cohort_can_be_deleted_after_confirmation(
     assert "This cannot be undone" in confirmation.text
     assert flash_on(deleted) == "Cohort deleted."
     assert "No cohorts yet" in deleted.text
+
+
+def test_the_size_is_shown_once_known(
+    dashboard: TestClient, store: Store, travel_id: str
+) -> None:
+    from cohortcast.store.collection_models import Membership, Profile
+
+    before = dashboard.get(f"/cohorts/{travel_id}")
+    with store.transaction() as session:
+        workspace_id = workspaces.get_default_workspace(session).id
+        code = cohorts.get_cohort(session, workspace_id, travel_id).code
+        profile = Profile(workspace_id=workspace_id, profile_key="v_1", updated_at=0)
+        session.add(profile)
+        session.flush()
+        session.add(
+            Membership(
+                profile_id=profile.id,
+                cohort_code=code,
+                workspace_id=workspace_id,
+                entered_at=0,
+            )
+        )
+    after = dashboard.get(f"/cohorts/{travel_id}")
+
+    assert "not known yet" in before.text
+    assert "1 visitor " in after.text
+    assert "Pinterest targets audiences of 100 or more" in after.text

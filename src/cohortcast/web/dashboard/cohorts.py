@@ -32,7 +32,6 @@ router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
 API = "/api/v1/cohorts"
 SECTION = "cohorts"
-SIZE_UNKNOWN = "not known yet"
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,6 @@ def cohort_list(request: Request, viewer: ViewerDep) -> Response:
         api_twin=API,
         cohorts=views,
         has_integration=has_integration,
-        size=SIZE_UNKNOWN,
     )
 
 
@@ -81,7 +79,6 @@ def cohort_page(request: Request, cohort_id: str, viewer: ViewerDep) -> Response
         summary=describe(view.definition),
         routed=_routed(view, default_tag_id),
         default_tag_id=default_tag_id,
-        size=SIZE_UNKNOWN,
     )
 
 
