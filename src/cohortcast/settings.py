@@ -42,6 +42,8 @@ class Settings:
     key_file: str | None = None
     secure_cookies: bool = False
     sign_in_delay_seconds: float = 1.0
+    pinterest_api_url: str = "https://api.pinterest.com/v5"
+    pinterest_test_events: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -112,6 +114,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "key_file": str,
     "secure_cookies": _parse_bool,
     "sign_in_delay_seconds": _parse_seconds,
+    "pinterest_api_url": lambda raw: raw.rstrip("/"),
+    "pinterest_test_events": _parse_bool,
 }
 
 

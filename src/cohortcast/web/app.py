@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 import cohortcast
+from cohortcast.delivery.worker import delivering_in_background
 from cohortcast.settings import Settings
 from cohortcast.store.database import open_store
 from cohortcast.web import collect, sdk
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with collect.running(app):
+        async with collect.running(app), delivering_in_background(settings, store):
             yield
         store.close()
 

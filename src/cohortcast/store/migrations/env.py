@@ -9,7 +9,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from cohortcast.store import collection_models  # noqa: F401 (adds its tables)
+from cohortcast.store import (
+    collection_models,  # noqa: F401 (adds its tables)
+    delivery_models,  # noqa: F401 (adds its tables)
+)
 from cohortcast.store.models import Base
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, Response
-from pydantic import BaseModel
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, SecretStr
 
+from cohortcast.delivery import credentials
 from cohortcast.store import integrations
 from cohortcast.store.models import Integration
+from cohortcast.web.api import pinterest_delivery
 from cohortcast.web.api.auth import CallerDep
 from cohortcast.web.api.schemas import RequestBody, as_utc
 
@@ -29,6 +31,9 @@ class IntegrationUpdate(RequestBody):
 
     tag_id: str | None = None
     name: str | None = None
+    # Server-side delivery; the token is write-only (empty string: remove).
+    ad_account_id: str | None = None
+    access_token: SecretStr | None = None
 
 
 class IntegrationOut(BaseModel):
@@ -40,6 +45,9 @@ class IntegrationOut(BaseModel):
     tag_id: str
     status: Literal["live"]
     created_at: datetime
+    ad_account_id: str | None = None
+    has_access_token: bool = False
+    access_token_last4: str | None = None
 
 
 def integration_out(integration: Integration) -> IntegrationOut:
@@ -51,6 +59,7 @@ def integration_out(integration: Integration) -> IntegrationOut:
         tag_id=integration.tag_id,
         status="live",
         created_at=as_utc(integration.created_at),
+        **credentials.credentials_fields(integration),
     )
 
 
@@ -85,9 +94,9 @@ def get_integration(integration_id: str, caller: CallerDep) -> IntegrationOut:
 
 @router.patch("/{integration_id}")
 def update_integration(
-    integration_id: str, body: IntegrationUpdate, caller: CallerDep
+    integration_id: str, body: IntegrationUpdate, caller: CallerDep, request: Request
 ) -> IntegrationOut:
-    """Change the default Tag ID or the name."""
+    """Change the default Tag ID, the name, or the delivery credentials."""
     with caller.store.transaction() as session:
         integration = integrations.update_integration(
             session,
@@ -95,6 +104,13 @@ def update_integration(
             integration_id,
             tag_id=body.tag_id,
             name=body.name,
+        )
+        credentials.update_from_api(
+            session,
+            integration,
+            request.app.state.settings,
+            ad_account_id=body.ad_account_id,
+            access_token=body.access_token,
         )
         return integration_out(integration)
 
@@ -105,3 +121,7 @@ def delete_integration(integration_id: str, caller: CallerDep) -> Response:
     with caller.store.transaction() as session:
         integrations.delete_integration(session, caller.workspace_id, integration_id)
     return Response(status_code=204)
+
+
+# Test connection, audiences and the delivery log: /integrations/{id}/...
+router.include_router(pinterest_delivery.router)

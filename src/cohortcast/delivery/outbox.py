@@ -1,0 +1,155 @@
+"""Claiming due outbox rows, and recording what became of them.
+
+A claim marks rows ``sending`` and moves ``next_attempt_at`` to the end of a
+lease, in its own short transaction. If the process dies while sending, the
+lease runs out and another pass claims the rows again: delivery is at least
+once, and every kind of row is safe to send twice (see ``docs/delivery.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from cohortcast.store.delivery_models import OutboxRow
+
+LEASE_MS = 120_000
+CLAIM_LIMIT = 20_000
+KEEP_SENT_MS = 24 * 3600 * 1000
+
+ACTIVE = ("pending", "sending")
+
+# Only customer-list rows need their order kept: an ADD and a later REMOVE
+# of one record must reach Pinterest in that order. Conversion events do not.
+ORDERED_KIND = "customer_list"
+
+
+@dataclass(frozen=True)
+class ClaimedRow:
+    """A claimed row, detached from its session."""
+
+    id: int
+    integration_id: str
+    kind: str
+    group_key: str
+    ad_account_id: str
+    payload: Any
+    attempts: int
+
+    @property
+    def group(self) -> tuple[str, str, str]:
+        """Rows of one group go out together, in id order."""
+        return (self.integration_id, self.kind, self.group_key)
+
+
+def claim_due(session: Session, now: int, limit: int = CLAIM_LIMIT) -> list[ClaimedRow]:
+    """Claim up to ``limit`` due rows, oldest first, for one lease.
+
+    On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets several servers claim at
+    once without taking each other's rows; SQLite has one writer at a time.
+    A customer list whose older rows are still waiting (backing off, or
+    claimed by another server) is left alone, so ADDs and REMOVEs of one
+    list are never reordered.
+    """
+    query = (
+        select(OutboxRow)
+        .where(OutboxRow.state.in_(ACTIVE), OutboxRow.next_attempt_at <= now)
+        .order_by(OutboxRow.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    blocked = _blocked(session, rows)
+    rows = [row for row in rows if row.id not in blocked]
+
+    for row in rows:
+        row.state = "sending"
+        row.attempts += 1
+        row.next_attempt_at = now + LEASE_MS
+    return [
+        ClaimedRow(
+            row.id,
+            row.integration_id,
+            row.kind,
+            row.group_key,
+            row.ad_account_id,
+            row.payload,
+            row.attempts,
+        )
+        for row in rows
+    ]
+
+
+def _blocked(session: Session, rows: Sequence[OutboxRow]) -> set[int]:
+    """Ids of claimable rows that must wait behind an older unclaimable one."""
+    first_id: dict[tuple[str, str, str], int] = {}
+    for row in rows:
+        if row.kind != ORDERED_KIND:
+            continue
+        first_id.setdefault((row.integration_id, row.kind, row.group_key), row.id)
+
+    blocked: set[int] = set()
+    for (integration_id, kind, group_key), first in first_id.items():
+        waiting = session.scalar(
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(
+                OutboxRow.integration_id == integration_id,
+                OutboxRow.kind == kind,
+                OutboxRow.group_key == group_key,
+                OutboxRow.state.in_(ACTIVE),
+                OutboxRow.id < first,
+            )
+        )
+        if waiting:
+            blocked.update(
+                row.id
+                for row in rows
+                if (row.integration_id, row.kind, row.group_key)
+                == (integration_id, kind, group_key)
+            )
+    return blocked
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to some rows: sent, retry at a time, or failed for good."""
+
+    row_ids: Sequence[int]
+    state: str
+    next_attempt_at: int = 0
+    error: str | None = None
+
+
+def record_outcomes(session: Session, outcomes: Sequence[Outcome], now: int) -> None:
+    """Write each outcome to its rows, and forget sent rows older than a day."""
+    for outcome in outcomes:
+        if not outcome.row_ids:
+            continue
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(outcome.row_ids))
+            .values(
+                state=outcome.state,
+                next_attempt_at=outcome.next_attempt_at,
+                last_error=outcome.error,
+            )
+        )
+    session.execute(
+        delete(OutboxRow).where(
+            OutboxRow.state == "sent", OutboxRow.created_at < now - KEEP_SENT_MS
+        )
+    )
+
+
+def pending_count(session: Session) -> int:
+    """Rows still to deliver (pending or sending)."""
+    count = session.scalar(
+        select(func.count()).select_from(OutboxRow).where(OutboxRow.state.in_(ACTIVE))
+    )
+    return int(count or 0)
