@@ -78,7 +78,7 @@ def _wanted_if_due(
                 Cohort.workspace_id == target.workspace_id
             )
         )
-        names = {code: name for code, name in rows}
+        names = {row.code: row.name for row in rows}
         cohorts = [
             CohortAudience(route["tag_id"], code, names[code])
             for route in load_routing(session, target.workspace_id)
