@@ -41,11 +41,11 @@ def test_the_seed_has_five_cohorts_two_toggled_on_and_a_second_account(
     assert seeded.routing == [
         {
             "tag_id": main.tag_id,
-            "cohort_codes": sorted([codes["Travel readers"], codes["Food lovers"]]),
+            "cohort_codes": sorted([codes["Travel readers"], codes["Recent visitors"]]),
         },
         {
             "tag_id": second.tag_id,
-            "cohort_codes": sorted([codes["Travel readers"], codes["Recent visitors"]]),
+            "cohort_codes": sorted([codes["Food lovers"], codes["Not tech readers"]]),
         },
     ]
 

@@ -114,12 +114,12 @@ def _seed_pinterest(session: Session, workspace_id: str) -> None:
         session, workspace_id, MAIN_ACCOUNT.tag_id, name="Pinterest (demo)"
     )
     made = _create_cohorts(session, workspace_id)
-    for name in ("Travel readers", "Food lovers"):
+    # Each account gets one cohort nearly every visitor enters, so an audience
+    # turns READY early in the demo, and one that fills more slowly.
+    for name in ("Recent visitors", "Travel readers"):
         activations.set_pinterest_toggle(session, workspace_id, made[name].id, True)
-    # A second Pinterest account gets its own cohorts through a Cohort
-    # Activation: one cohort it alone receives, and one both accounts share.
-    shared = [made["Recent visitors"].id, made["Travel readers"].id]
-    activations.create_activation(session, workspace_id, SECOND_ACCOUNT.tag_id, shared)
+    second = [made["Not tech readers"].id, made["Food lovers"].id]
+    activations.create_activation(session, workspace_id, SECOND_ACCOUNT.tag_id, second)
 
 
 def _create_cohorts(session: Session, workspace_id: str) -> dict[str, Cohort]:
