@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from ._checks import string_value
 from ._errors import DefinitionError, quote
 from ._history import evaluate_history
-from ._leaves import CompiledLeaf
+from ._leaves import CompiledLeaf, Entries, LeafEntry
 from ._membership import CohortTest, Compiler
 from ._model import Change, Definition, Event
 from ._parse import parse_definition, references
@@ -241,6 +241,16 @@ class CohortSet:
                 changes.append(Change(code, "exit", time))
         if len(changes) - first > 1:
             changes[first:] = sorted(changes[first:], key=lambda change: change.cohort)
+
+    def stored_entries(self, entries: Entries, now: int) -> dict[str, LeafEntry]:
+        """Leaf entries ready for JSON, without what has expired at ``now``
+        (used by ``UserState.to_json``)."""
+        stored = {}
+        for key, entry in entries.items():
+            kept = self._leaves[key].stored(entry, now)
+            if kept is not None:
+                stored[key] = kept
+        return stored
 
     def _attach(self, state: UserState) -> None:
         """Adopt a state restored from JSON or made by another cohort set: keep

@@ -65,8 +65,8 @@ def _leaf_holds(leaf: Leaf, events: Sequence[Event], at: int) -> bool:
     total = 0.0
     for event in matching:
         amount = read(event.properties)
-        if finite_number(amount):
-            total += float(amount)  # type: ignore[arg-type]
+        if isinstance(amount, int | float) and finite_number(amount):
+            total += float(amount)
     return _compare(total, measure.op, measure.value)
 
 

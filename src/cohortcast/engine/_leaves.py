@@ -99,6 +99,11 @@ class CompiledLeaf:
     def prune(self, entries: Entries, now: int) -> None:
         """Forget what can no longer count at ``now`` or later, to keep state small."""
 
+    def stored(self, entry: LeafEntry, now: int) -> LeafEntry:
+        """A JSON-ready copy of the entry without what has expired at ``now``
+        (None when nothing is left)."""
+        return entry
+
 
 def compile_leaf(leaf: Leaf) -> CompiledLeaf:
     """Pick the run-time kind for a parsed leaf."""
@@ -183,6 +188,9 @@ class CountWindowLeaf(CompiledLeaf):
             del times[: bisect_right(times, now - self.window)]
             if not times:
                 del entries[self.key]
+
+    def stored(self, entry: LeafEntry, now: int) -> LeafEntry:
+        return entry[bisect_right(entry, now - self.window) :] or None
 
     def restore(self, entry: object) -> LeafEntry:
         if not isinstance(entry, list) or not all(is_time(t) for t in entry):
@@ -304,6 +312,9 @@ class SumTotalLeaf(CompiledLeaf):
     def holds(self, entry: LeafEntry, time: int) -> bool:
         return self.test(entry or 0.0, self.threshold)
 
+    def stored(self, entry: LeafEntry, now: int) -> LeafEntry:
+        return _compact(entry)
+
     def restore(self, entry: object) -> LeafEntry:
         if isinstance(entry, bool) or not isinstance(entry, int | float):
             return None
@@ -385,12 +396,24 @@ class SumWindowLeaf(CompiledLeaf):
             if not pairs:
                 del entries[self.key]
 
+    def stored(self, entry: LeafEntry, now: int) -> LeafEntry:
+        oldest_live = now // self.width - BUCKETS + 1
+        live = [[bucket, _compact(total)] for bucket, total in entry]
+        return [pair for pair in live if pair[0] >= oldest_live] or None
+
     def restore(self, entry: object) -> LeafEntry:
         if not isinstance(entry, list) or not all(is_pair(pair) for pair in entry):
             return None
         pairs = sorted((list(pair) for pair in entry), key=lambda pair: pair[0])
         buckets = [pair[0] for pair in pairs]
         return pairs if len(set(buckets)) == len(buckets) else None
+
+
+def _compact(total: float) -> float:
+    """A whole total as an int, so ``120.0`` is stored as ``120``."""
+    if isinstance(total, float) and total.is_integer() and abs(total) < 2**53:
+        return int(total)
+    return total
 
 
 def _add_to_bucket(pairs: list[list[Any]], bucket: int, amount: float) -> None:

@@ -51,14 +51,27 @@ class UserState:
         self.stale = False
 
     def to_json(self) -> dict[str, object]:
-        """A JSON-able copy of the state (without caches), for storage."""
+        """A JSON-able copy of the state (without caches), for storage.
+
+        ``{"version": 1, "cohort_set": <fingerprint of the definitions>, "now":
+        <ms or null>, "members": [codes], "leaves": {<leaf key>: <entry>}}``,
+        where a leaf key is a hash of the leaf's definition (so an unchanged
+        leaf keeps its state when other cohorts change) and an entry is a list
+        of times, a counter, a list of ``[bucket, sum]`` pairs or a total.
+        """
         return {
             "version": FORMAT_VERSION,
             "cohort_set": self.cohort_set,
             "now": self.now,
             "members": sorted(self.members),
-            "leaves": {key: _copy(entry) for key, entry in self.entries.items()},
+            "leaves": self._stored_leaves(),
         }
+
+    def _stored_leaves(self) -> dict[str, LeafEntry]:
+        # An attached state knows its leaves: what has left a window is dropped.
+        if self.owner is None or self.now is None:
+            return {key: _copy(entry) for key, entry in self.entries.items()}
+        return self.owner.stored_entries(self.entries, self.now)
 
     @classmethod
     def from_json(cls, value: object) -> UserState:
