@@ -1,0 +1,151 @@
+"""One VISITOR audience per routed (Tag ID, cohort), kept in step with
+routing, with Pinterest's sizes and statuses in the API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from delivery_helpers import AD_ACCOUNT, START, TAG_ID, Sandbox
+from fastapi.testclient import TestClient
+
+from cohortcast.delivery.audiences import REFRESH_MS
+from cohortcast.delivery.worker import Deliverer, deliver_due
+from cohortcast.pinterest.ads import (
+    AdsClient,
+    CohortAudience,
+    create_audience,
+    visitor_audience,
+)
+from cohortcast.pinterest.sandbox import DEFAULT_TOKEN
+
+
+def live_audiences(sandbox: Sandbox) -> dict[str, Any]:
+    return {
+        audience.id: audience
+        for audience in sandbox.state.audiences.values()
+        if not audience.archived and audience.ad_account_id == AD_ACCOUNT
+    }
+
+
+def audiences_api(api: TestClient, integration: dict[str, Any]) -> Any:
+    response = api.get(f"/api/v1/integrations/{integration['id']}/audiences")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_each_activated_cohort_gets_one_audience_with_its_size_and_status(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    deliverer: Deliverer,
+    sandbox: Sandbox,
+) -> None:
+    code = activate("Travel")
+
+    asyncio.run(deliver_due(deliverer, START))
+    asyncio.run(deliver_due(deliverer, START + 1))
+
+    (audience,) = live_audiences(sandbox).values()
+    assert audience.name == f"Travel (Cohortcast {code})"
+    assert audiences_api(api, connected) == [
+        {
+            "id": audience.id,
+            "name": audience.name,
+            "tag_id": TAG_ID,
+            "cohort_code": code,
+            "size": 0,
+            "status": "TOO_SMALL",
+        }
+    ]
+
+
+def test_a_renamed_cohort_renames_its_audience_and_a_deactivated_one_archives_it(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    deliverer: Deliverer,
+    sandbox: Sandbox,
+) -> None:
+    activate("Travel")
+    food = activate("Food")
+    asyncio.run(deliver_due(deliverer, START))
+    cohorts = {cohort["code"]: cohort for cohort in api.get("/api/v1/cohorts").json()}
+
+    api.patch(f"/api/v1/cohorts/{cohorts[food]['id']}", json={"name": "Cooking"})
+    travel = next(cohort for code, cohort in cohorts.items() if code != food)
+    api.put(
+        f"/api/v1/cohorts/{travel['id']}/activations/pinterest",
+        json={"enabled": False},
+    )
+    asyncio.run(deliver_due(deliverer, START + 1))
+
+    names = [audience.name for audience in live_audiences(sandbox).values()]
+    assert names == [f"Cooking (Cohortcast {food})"]
+    assert [row["cohort_code"] for row in audiences_api(api, connected)] == [food]
+
+
+def test_an_audience_created_before_a_crash_is_found_not_made_again(
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    deliverer: Deliverer,
+    sandbox: Sandbox,
+) -> None:
+    code = activate("Travel")
+    # Pinterest created it, but the process died before recording that.
+    wanted = CohortAudience(TAG_ID, code, "Travel")
+
+    async def create_behind_our_back() -> None:
+        async with AdsClient(DEFAULT_TOKEN, base_url=sandbox.api_url) as client:
+            await client.send(create_audience(AD_ACCOUNT, visitor_audience(wanted)))
+
+    asyncio.run(create_behind_our_back())
+
+    asyncio.run(deliver_due(deliverer, START))
+    asyncio.run(deliver_due(deliverer, START + REFRESH_MS))
+
+    assert len(live_audiences(sandbox)) == 1
+    assert len(sandbox.state.audiences) == 1
+
+
+def test_sizes_are_refreshed_from_pinterest_periodically(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    deliverer: Deliverer,
+    sandbox: Sandbox,
+) -> None:
+    activate("Travel")
+    asyncio.run(deliver_due(deliverer, START))
+    (audience,) = live_audiences(sandbox).values()
+    audience.name = "Changed in Pinterest"
+
+    asyncio.run(deliver_due(deliverer, START + REFRESH_MS - 1))
+    before = audiences_api(api, connected)[0]["name"]
+    asyncio.run(deliver_due(deliverer, START + REFRESH_MS))
+    after = audiences_api(api, connected)[0]["name"]
+
+    # The refresh reads Pinterest again and puts the name back.
+    assert before == "Changed in Pinterest" or before.startswith("Travel")
+    assert after.startswith("Travel")
+
+
+def test_the_delivery_log_is_paginated_newest_first(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    deliverer: Deliverer,
+) -> None:
+    activate("Travel")
+    asyncio.run(deliver_due(deliverer, START))
+    url = f"/api/v1/integrations/{connected['id']}/deliveries"
+
+    first = api.get(url, params={"limit": 2}).json()
+    second = api.get(url, params={"limit": 2, "before": first["next_before"]}).json()
+
+    ids = [item["id"] for item in first["items"] + second["items"]]
+    assert ids == sorted(ids, reverse=True)
+    assert len(ids) == 3  # list, create, list again
+    assert second["next_before"] is None
+    assert {item["kind"] for item in first["items"]} == {"audience_sync"}
