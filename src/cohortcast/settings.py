@@ -44,6 +44,7 @@ class Settings:
     sign_in_delay_seconds: float = 1.0
     pinterest_api_url: str = "https://api.pinterest.com/v5"
     pinterest_test_events: bool = False
+    delivery_lease_seconds: int = 120
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -116,6 +117,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "sign_in_delay_seconds": _parse_seconds,
     "pinterest_api_url": lambda raw: raw.rstrip("/"),
     "pinterest_test_events": _parse_bool,
+    "delivery_lease_seconds": _parse_positive_int,
 }
 
 

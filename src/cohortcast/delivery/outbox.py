@@ -46,7 +46,9 @@ class ClaimedRow:
         return (self.integration_id, self.kind, self.group_key)
 
 
-def claim_due(session: Session, now: int, limit: int = CLAIM_LIMIT) -> list[ClaimedRow]:
+def claim_due(
+    session: Session, now: int, limit: int = CLAIM_LIMIT, lease_ms: int = LEASE_MS
+) -> list[ClaimedRow]:
     """Claim up to ``limit`` due rows, oldest first, for one lease.
 
     On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets several servers claim at
@@ -70,7 +72,7 @@ def claim_due(session: Session, now: int, limit: int = CLAIM_LIMIT) -> list[Clai
     for row in rows:
         row.state = "sending"
         row.attempts += 1
-        row.next_attempt_at = now + LEASE_MS
+        row.next_attempt_at = now + lease_ms
     return [
         ClaimedRow(
             row.id,

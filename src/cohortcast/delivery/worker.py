@@ -26,6 +26,7 @@ from cohortcast.delivery.credentials import (
 )
 from cohortcast.delivery.exchange import Clock
 from cohortcast.delivery.outbox import (
+    LEASE_MS,
     ClaimedRow,
     Outcome,
     claim_due,
@@ -60,6 +61,7 @@ class Deliverer:
     test_events: bool = False
     retry: RetryPolicy = OUTBOX_RETRY
     draw: Callable[[], float] = random.random
+    lease_ms: int = LEASE_MS
 
 
 @dataclass
@@ -114,7 +116,7 @@ async def _deliver_outbox(
     report: PassReport,
 ) -> None:
     with deliverer.store.transaction() as session:
-        claimed = claim_due(session, now)
+        claimed = claim_due(session, now, lease_ms=deliverer.lease_ms)
     report.claimed = len(claimed)
     if not claimed:
         return
@@ -188,6 +190,7 @@ def deliverer_for(settings: Settings, store: Store) -> Deliverer:
         cipher_for(settings),
         client_factory_for(settings),
         test_events=settings.pinterest_test_events,
+        lease_ms=settings.delivery_lease_seconds * 1000,
     )
 
 
