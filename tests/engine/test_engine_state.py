@@ -90,5 +90,5 @@ def test_entries_that_do_not_fit_a_leaf_are_dropped_not_trusted() -> None:
     assert sorted(map(str, fresh.values())) == [
         "1",
         "[1]",
-        "[[0, 1.0]]",
+        "[[0, 1]]",
     ]
