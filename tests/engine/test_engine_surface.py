@@ -77,3 +77,11 @@ def test_the_engine_imports_nothing_outside_the_standard_library() -> None:
                 assert top in sys.stdlib_module_names or top == "__future__", (
                     f"{module.name} imports {name}"
                 )
+
+
+def test_an_event_refuses_a_time_that_is_not_integer_milliseconds() -> None:
+    import pytest
+
+    for time in (1.5, True, "1000"):
+        with pytest.raises(ValueError, match="is not an integer"):
+            engine.Event("Pageview", time, {})  # type: ignore[arg-type]

@@ -129,6 +129,16 @@ class Event:
     time: int
     properties: Mapping[str, object] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # A float time would end up in stored states, which only hold integers.
+        if not isinstance(self.time, int) or isinstance(self.time, bool):
+            raise ValueError(
+                f"event time {self.time!r} is not an integer; use milliseconds"
+                " since the Unix epoch"
+            )
+        if not isinstance(self.name, str):
+            raise ValueError(f"event name {self.name!r} is not a string")
+
 
 class Change(NamedTuple):
     """A user entered or exited a cohort at ``time`` (milliseconds).
