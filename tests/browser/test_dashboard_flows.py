@@ -270,7 +270,16 @@ def test_the_pages_fit_a_phone(
     page = context.new_page()
     _sign_in(page, server.url)
 
-    for path in ("/cohorts", "/activations", "/settings/integrations", "/snippet"):
+    pages = (
+        "/cohorts",
+        "/cohorts/new",
+        "/activations",
+        "/activations/new/pinterest",
+        "/settings/integrations",
+        "/settings/integrations/new/pinterest",
+        "/snippet",
+    )
+    for path in pages:
         page.goto(server.url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{path} is {width} px wide on a 375 px phone"
