@@ -1,1 +1,4 @@
-"""The Pinterest destination: Tag IDs, routing, the pixel wire format, the Ads API client and its sandbox."""
+"""The Pinterest destination.
+
+Tag IDs, routing, the pixel wire format, the Ads API client and its sandbox.
+"""
