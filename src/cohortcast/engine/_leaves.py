@@ -114,7 +114,7 @@ def compile_leaf(leaf: Leaf) -> CompiledLeaf:
         return CountTotalLeaf(leaf)
     if measure.op == "gte":
         return AtLeastLeaf(leaf)
-    return AtMostLeaf(leaf) if measure.op == "lte" else CountWindowLeaf(leaf)
+    return AtMostLeaf(leaf) if measure.op == "lte" else ExactlyLeaf(leaf)
 
 
 def count_cap(count: Count | Sum) -> int:
@@ -136,31 +136,28 @@ class CountWindowLeaf(CompiledLeaf):
     def record(
         self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
     ) -> bool:
-        before = self.holds(entries.get(self.key), now)
-        self.keep(entries, time, now)
-        return self.holds(entries.get(self.key), now) != before
-
-    def keep(self, entries: Entries, time: int, now: int) -> list[int] | None:
-        """Insert ``time`` among the latest ``cap`` times inside the window;
-        return the leaf's times."""
-        horizon = now - self.window
+        # Keeps ``time`` among the latest ``cap`` times inside the window. gte
+        # and lte flip exactly when the cap-th latest time enters or leaves the
+        # window, so the answer compares that before and after; eq overrides.
+        cap, horizon = self.cap, now - self.window
         times: list[int] | None = entries.get(self.key)
-        if time <= horizon or not self.cap:
-            return times
+        if time <= horizon or not cap:
+            return False
         if times is None:
-            times = entries[self.key] = [time]
-            return times
+            entries[self.key] = [time]
+            return cap == 1
 
+        before = len(times) >= cap and times[-cap] > horizon
         if time >= times[-1]:
             times.append(time)
         else:
             insort(times, time)
         # One time was added, so at most one is beyond the cap: the oldest.
-        if len(times) > self.cap:
+        if len(times) > cap:
             del times[0]
         if times[0] <= horizon:
             del times[: bisect_right(times, horizon)]
-        return times
+        return before != (len(times) >= cap and times[-cap] > horizon)
 
     def holds(self, entry: LeafEntry, time: int) -> bool:
         if entry is None:
@@ -205,19 +202,6 @@ class AtLeastLeaf(CountWindowLeaf):
 
     __slots__ = ()
 
-    def record(
-        self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
-    ) -> bool:
-        # Both gte and lte flip exactly when the cap-th latest time enters or
-        # leaves the window, so compare that before and after.
-        cap, horizon = self.cap, now - self.window
-        times = entries.get(self.key)
-        before = times is not None and len(times) >= cap and times[-cap] > horizon
-        times = self.keep(entries, time, now)
-        return before != (
-            times is not None and len(times) >= cap and times[-cap] > horizon
-        )
-
     def holds(self, entry: LeafEntry, time: int) -> bool:
         cap = self.cap
         if not cap:
@@ -245,8 +229,21 @@ class AtMostLeaf(CountWindowLeaf):
         cap = self.cap
         return entry is None or len(entry) < cap or entry[-cap] <= time - self.window
 
-    record = AtLeastLeaf.record
     next_flip = AtLeastLeaf.next_flip
+
+
+class ExactlyLeaf(CountWindowLeaf):
+    """``eq N`` in a window: flips both when the N-th and the (N+1)-th latest
+    times leave, so its truth is compared in full around each event."""
+
+    __slots__ = ()
+
+    def record(
+        self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
+    ) -> bool:
+        before = self.holds(entries.get(self.key), now)
+        super().record(entries, time, now, properties)
+        return self.holds(entries.get(self.key), now) != before
 
 
 class CountTotalLeaf(CompiledLeaf):
