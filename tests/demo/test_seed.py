@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cohortcast.demo.options import DemoOptions
-from cohortcast.demo.runner import reset_data_dir, seed_data_dir
+from cohortcast.demo.runner import DemoDataError, reset_data_dir, seed_data_dir
 from cohortcast.demo.seed import CREDENTIALS_FILE, DEMO_ACCOUNTS, SeedError
 from cohortcast.pinterest.sandbox import SandboxState
 from cohortcast.store import users
@@ -112,3 +112,13 @@ def test_the_demo_accounts_are_the_sandboxs_own() -> None:
     for account in DEMO_ACCOUNTS:
         assert accounts[account.id].tag_ids == [account.tag_id]
         assert accounts[account.id].name == account.name
+
+
+def test_reset_leaves_a_database_the_demo_did_not_make(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'cohortcast.db'}")
+    store.close()
+
+    with pytest.raises(DemoDataError, match="not made by cohortcast demo"):
+        reset_data_dir(DemoOptions(data_dir=tmp_path))
+
+    assert (tmp_path / "cohortcast.db").exists()

@@ -11,7 +11,7 @@ import click
 
 from cohortcast.demo.options import DEFAULT_DATA_DIR, DemoOptions
 from cohortcast.demo.processes import ChildFailedError, PortInUseError
-from cohortcast.demo.runner import DemoStarted, run_demo
+from cohortcast.demo.runner import DemoDataError, DemoStarted, run_demo
 from cohortcast.demo.seed import DEMO_ACCOUNTS, SeedError
 from cohortcast.demo.traffic import TrafficPlan, TrafficStats, build_source
 
@@ -112,7 +112,7 @@ def demo(
     )
     try:
         stats = asyncio.run(_run(options))
-    except (PortInUseError, ChildFailedError, SeedError) as error:
+    except (PortInUseError, ChildFailedError, DemoDataError, SeedError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{stats.visitors} visitors, {stats.page_views} page views in all.")
     click.echo("Stopped.")

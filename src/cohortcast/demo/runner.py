@@ -54,6 +54,10 @@ class DemoReporter(Protocol):
         """A progress line, or a note such as the traffic being done."""
 
 
+class DemoDataError(RuntimeError):
+    """The data directory cannot be reset; the message says why."""
+
+
 _DEMO_FILES = (
     DATABASE_FILE,
     *(DATABASE_FILE + suffix for suffix in ("-journal", "-wal", "-shm")),
@@ -121,6 +125,15 @@ def reset_data_dir(options: DemoOptions) -> None:
     data_dir = options.data_dir
     if not data_dir.is_dir():
         return
+    database = data_dir / DATABASE_FILE
+    if database.exists() and not (data_dir / CREDENTIALS_FILE).exists():
+        # Without the demo's sign-in file the database may be someone's real
+        # one; deleting it is for a person to decide.
+        raise DemoDataError(
+            f"{str(database)!r} was not made by cohortcast demo (there is no "
+            f"{CREDENTIALS_FILE} beside it); delete it yourself or choose "
+            "another --data-dir."
+        )
     for name in _DEMO_FILES:
         (data_dir / name).unlink(missing_ok=True)
     with contextlib.suppress(OSError):
