@@ -25,6 +25,6 @@ def _register() -> None:
             main.add_command(command)
 
 
-_COMMAND_MODULES: list[str] = ["serve", "tokens", "users", "sandbox", "demo"]
+_COMMAND_MODULES: list[str] = ["serve", "tokens", "users", "sandbox", "demo", "doctor"]
 
 _register()

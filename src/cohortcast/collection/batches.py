@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cohortcast.collection.signals import Signals, parse_signals
 from cohortcast.collection.validation import (
     MAX_ID_LENGTH,
     MAX_RECEIPTS,
@@ -59,6 +60,7 @@ class CollectBatch:
     rejected: list[Rejection] = field(default_factory=list)
     receipts: list[Receipt] = field(default_factory=list)
     rejected_receipts: list[Rejection] = field(default_factory=list)
+    signals: Signals | None = None
 
 
 def parse_collect_batch(body: bytes, limits: TimeLimits) -> CollectBatch:
@@ -86,6 +88,7 @@ def parse_collect_batch(body: bytes, limits: TimeLimits) -> CollectBatch:
         rejected=checked.rejected,
     )
     _add_receipts(parsed, batch.get("receipts"), limits)
+    parsed.signals = parse_signals(batch.get("signals"))
     refuse_if_nothing_usable(parsed.rejected + parsed.rejected_receipts, parsed)
     return parsed
 

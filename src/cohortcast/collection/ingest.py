@@ -36,6 +36,7 @@ from cohortcast.collection.evaluation import (
     save_profiles,
 )
 from cohortcast.collection.rebuild import note_definitions
+from cohortcast.collection.signals import record_signals
 from cohortcast.collection.validation import Rejection, TimeLimits, ValidEvent
 from cohortcast.engine import Event
 from cohortcast.store.collection_models import CollectedEvent, ReceiptCounter
@@ -161,6 +162,8 @@ class Collector:
                 receipts = [r for batch in chosen for r in batch.receipts]
                 if receipts:
                     count_receipts(session, stamp.workspace_id, receipts)
+                signals = [(batch.profile_key, batch.signals) for batch in chosen]
+                record_signals(session, stamp.workspace_id, signals, now)
         return [
             _finish(results[position], batch)
             if position in results

@@ -49,6 +49,10 @@ class Workspace(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     sdk_key: Mapped[str] = mapped_column(String(64), unique=True)
     config_version: Mapped[int] = mapped_column(Integer, default=1)
+    # When config_version last changed; the troubleshooting checks show it.
+    config_changed_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, default=utc_now
+    )
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utc_now
     )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from cohortcast.store.errors import NotFoundError
 from cohortcast.store.ids import new_id, random_text
-from cohortcast.store.models import Workspace
+from cohortcast.store.models import Workspace, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +58,15 @@ def bump_config_version(session: Session, workspace_id: str) -> None:
     session.execute(
         update(Workspace)
         .where(Workspace.id == workspace_id)
-        .values(config_version=Workspace.config_version + 1)
+        .values(
+            config_version=Workspace.config_version + 1, config_changed_at=utc_now()
+        )
         .execution_options(synchronize_session=False)
     )
     # The increment happened in the database; a loaded copy must re-read it.
     loaded = session.identity_map.get(session.identity_key(Workspace, workspace_id))
     if loaded is not None:
-        session.expire(loaded, ["config_version"])
+        session.expire(loaded, ["config_version", "config_changed_at"])
 
 
 def create_workspace(session: Session, name: str, slug: str) -> Workspace:

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cohortcast.settings import Settings
 from cohortcast.web.sdk_config import ConfigRenderer
+from cohortcast.web.sdk_sightings import note_config_fetch
 
 router = APIRouter(prefix="/sdk/v1", tags=["sdk"])
 
@@ -86,6 +87,7 @@ async def sdk_config(request: Request, sdk_key: str) -> Response:
             status_code=404,
         )
 
+    await note_config_fetch(request.app, stamp.workspace_id)
     collect_url = _collect_url(request, sdk_key)
     rendered = renderer.cached(stamp, collect_url)
     etag = rendered.etag if rendered else f'"{renderer.version(stamp, collect_url)}"'

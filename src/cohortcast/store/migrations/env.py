@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from cohortcast.store import (
     collection_models,  # noqa: F401 (adds its tables)
     delivery_models,  # noqa: F401 (adds its tables)
+    diagnostics_models,  # noqa: F401 (adds its tables)
 )
 from cohortcast.store.models import Base
 

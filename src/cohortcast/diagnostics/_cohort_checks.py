@@ -1,0 +1,218 @@
+"""Group "Cohorts not appearing in Pinterest": activated, big enough, pixels
+fired for it, and (with API credentials) what Pinterest holds."""
+
+from __future__ import annotations
+
+from cohortcast.diagnostics._facts import CohortFacts, PinterestFacts, Snapshot
+from cohortcast.diagnostics._model import Check, Status
+from cohortcast.diagnostics._wording import ago, plural
+
+# Pinterest does not target an audience of fewer people.
+PINTEREST_MINIMUM = 100
+
+
+def cohort_checks(snapshot: Snapshot) -> list[Check]:
+    """Per cohort: activated, members, pixels, and Pinterest's audience."""
+    if snapshot.integration is None:
+        return []
+    routed = set(snapshot.routed_codes())
+    checks = [
+        _activated(snapshot, cohort)
+        for cohort in snapshot.cohorts.values()
+        if cohort.code not in routed
+    ]
+    facts = snapshot.pinterest
+    if facts is not None:
+        checks.append(_tag_in_ad_account(facts))
+    for code in sorted(routed):
+        cohort = snapshot.cohorts[code]
+        checks += [_members(cohort), _pixels(snapshot, cohort)]
+        if facts is not None:
+            checks.append(_audience(snapshot, facts, cohort))
+    return checks
+
+
+def _check(
+    id_: str, title: str, status: Status, evidence: str, fix: str | None
+) -> Check:
+    return Check(id_, "cohorts", title, status, evidence, fix)
+
+
+def _label(cohort: CohortFacts) -> str:
+    return f"'{cohort.name}' ({cohort.code})"
+
+
+def _activated(snapshot: Snapshot, cohort: CohortFacts) -> Check:
+    id_ = f"cohorts.activated.{cohort.code}"
+    title = f"Cohort {_label(cohort)} activated"
+    in_activation = any(cohort.code in a.cohort_codes for a in snapshot.activations)
+    if in_activation and not cohort.enabled:
+        return _check(
+            id_,
+            title,
+            "warning",
+            f"Cohort {_label(cohort)} is in an activation but disabled, so no Tag "
+            "ID receives it.",
+            "Enable the cohort on its page under Cohorts, or take it out of the "
+            "activation under Cohort Activation.",
+        )
+    return _check(
+        id_,
+        title,
+        "warning",
+        f"Cohort {_label(cohort)} is not activated, so it cannot appear in Pinterest.",
+        "If it should, open it under Cohorts and turn the Pinterest toggle on, or "
+        "add it to an activation under Cohort Activation.",
+    )
+
+
+def _members(cohort: CohortFacts) -> Check:
+    id_ = f"cohorts.members.{cohort.code}"
+    title = f"Cohort {_label(cohort)} has at least {PINTEREST_MINIMUM} members"
+    if cohort.members is None:
+        return _check(
+            id_,
+            title,
+            "warning",
+            "No event has been collected yet, so the cohort's size is unknown.",
+            "Put the snippet from Settings > Snippet on the site; sizes appear "
+            "with the first events.",
+        )
+    members = plural(cohort.members, "member")
+    if cohort.members == 0:
+        return _check(
+            id_,
+            title,
+            "failing",
+            f"Cohort {_label(cohort)} has no members, so no browser fires a pixel "
+            "for it.",
+            "Open the cohort under Cohorts and compare its definition with the "
+            "events the site sends (event names and properties must match exactly); "
+            "the predicted size shows the effect of a change before you save it.",
+        )
+    if cohort.members < PINTEREST_MINIMUM:
+        return _check(
+            id_,
+            title,
+            "warning",
+            f"Cohort {_label(cohort)} has {members}; Pinterest does not target "
+            f"audiences of fewer than {PINTEREST_MINIMUM}.",
+            "Wait for more visitors, or widen the definition (a longer window or a "
+            "lower count) under Cohorts until the size reaches "
+            f"{PINTEREST_MINIMUM}.",
+        )
+    return _check(id_, title, "ok", f"Cohort {_label(cohort)} has {members}.", None)
+
+
+def _pixels(snapshot: Snapshot, cohort: CohortFacts) -> Check:
+    id_ = f"cohorts.pixels.{cohort.code}"
+    title = f"Pixels fired for cohort {_label(cohort)}"
+    tag_ids = snapshot.routed_tag_ids(cohort.code)
+    parts, never, quiet = [], [], []
+    for tag_id in tag_ids:
+        pixel = snapshot.pixels.get((tag_id, cohort.code))
+        if pixel is None:
+            never.append(tag_id)
+            parts.append(f"Tag ID {tag_id}: none reported")
+            continue
+        if pixel.last_day == 0:
+            quiet.append(tag_id)
+        parts.append(
+            f"Tag ID {tag_id}: {plural(pixel.last_hour, 'pixel')} in the last hour, "
+            f"{pixel.last_day:,} in the last day, the latest "
+            f"{ago(snapshot.now, pixel.last_fired_at)}"
+        )
+    evidence = "; ".join(parts) + "."
+
+    if not (never or quiet):
+        return _check(id_, title, "ok", evidence, None)
+    if not cohort.members:
+        return _check(
+            id_,
+            title,
+            "warning",
+            evidence + " No pixel is expected while the cohort has no members.",
+            "See the members check of this cohort.",
+        )
+    if never:
+        return _check(
+            id_,
+            title,
+            "failing",
+            evidence,
+            f"Load a page as a member of the cohort with consent given and check "
+            f"that a request to ct.pinterest.com with tid={never[0]} leaves the "
+            "browser (the site's Content-Security-Policy must allow it).",
+        )
+    return _check(
+        id_,
+        title,
+        "warning",
+        evidence,
+        "Members re-fire once a day while they visit; if the site had visitors "
+        "today, check that its pages still load the snippet (Settings > Snippet).",
+    )
+
+
+def _tag_in_ad_account(facts: PinterestFacts) -> Check:
+    id_ = "cohorts.tag_in_ad_account"
+    title = "Tag ID belongs to the ad account"
+    if facts.connection_result is None:
+        return _check(
+            id_,
+            title,
+            "warning",
+            f"Server-side delivery uses ad account {facts.ad_account_id}, and the "
+            "connection has not been tested since the credentials were saved.",
+            "Open Settings > Integrations > Pinterest and click Test connection.",
+        )
+    detail = facts.connection_detail or facts.connection_result
+    if facts.connection_result != "ok":
+        return _check(
+            id_,
+            title,
+            "failing",
+            detail,
+            "Fix what the sentence says in Settings > Integrations > Pinterest, "
+            "then click Test connection again.",
+        )
+    return _check(id_, title, "ok", detail, None)
+
+
+def _audience(snapshot: Snapshot, facts: PinterestFacts, cohort: CohortFacts) -> Check:
+    id_ = f"cohorts.audience.{cohort.code}"
+    title = f"Audience in Pinterest for cohort {_label(cohort)}"
+    tag_ids = snapshot.routed_tag_ids(cohort.code)
+    held = {t: facts.audiences.get((t, cohort.code)) for t in tag_ids}
+    missing = [t for t, audience in held.items() if audience is None]
+    parts = [
+        f"Tag ID {t}: audience {a.audience_id} is {a.status or 'of unknown state'}"
+        + (f" with about {a.size:,} people" if a.size is not None else "")
+        for t, a in held.items()
+        if a is not None
+    ]
+    parts += [f"Tag ID {t}: no audience yet" for t in missing]
+    evidence = f"In ad account {facts.ad_account_id}: " + "; ".join(parts) + "."
+
+    if missing and facts.audiences_error:
+        return _check(
+            id_,
+            title,
+            "failing",
+            f"{evidence} The last sync failed: {facts.audiences_error}",
+            "Fix the cause in Settings > Integrations > Pinterest (Test connection "
+            "names it); the next sync creates the missing audiences.",
+        )
+    not_ready = [a for a in held.values() if a is not None and a.status != "READY"]
+    if missing or not_ready:
+        return _check(
+            id_,
+            title,
+            "warning",
+            evidence,
+            "Wait: Cohortcast syncs audiences every 5 minutes, and Pinterest needs "
+            "a few hours and at least 100 matched people before an audience is "
+            "READY. If an audience is still missing after a sync, give the token "
+            "the ads:write scope in Settings > Integrations > Pinterest.",
+        )
+    return _check(id_, title, "ok", evidence, None)

@@ -1,0 +1,111 @@
+"""Group "Cohorts not appearing in Pinterest", including Pinterest's side
+when server-side delivery has credentials."""
+
+from __future__ import annotations
+
+from diagnostics_helpers import TAG_ID, Site, only
+
+from cohortcast.diagnostics import PinterestFacts
+from cohortcast.diagnostics._facts import AudienceFacts
+
+
+def test_an_activated_cohort_without_members_fails(site: Site) -> None:
+    code = site.healthy()
+    empty = site.add_cohort("sports")
+
+    report = site.report()
+
+    check = only(report, f"cohorts.members.{empty}")
+    assert check.status == "failing"
+    assert "no members" in check.evidence
+    assert check.fix is not None
+    assert "definition" in check.fix
+    assert only(report, f"cohorts.members.{code}").status == "ok"
+    assert only(report, f"cohorts.pixels.{empty}").status == "warning"
+
+
+def test_a_cohort_of_42_members_is_below_pinterests_minimum(site: Site) -> None:
+    site.healthy()
+    small = site.add_cohort("sports")
+    site.visit("sports", 42, pixels={TAG_ID: small})
+
+    check = only(site.report(), f"cohorts.members.{small}")
+
+    assert check.status == "warning"
+    assert "42 members" in check.evidence
+    assert "fewer than 100" in check.evidence
+    assert check.fix is not None
+    assert "widen the definition" in check.fix
+
+
+def test_a_cohort_that_is_not_activated_says_how_to_activate_it(site: Site) -> None:
+    site.healthy()
+    idle = site.add_cohort("sports", pinterest=False)
+
+    check = only(site.report(), f"cohorts.activated.{idle}")
+
+    assert check.status == "warning"
+    assert check.fix is not None
+    assert "Pinterest toggle on" in check.fix
+
+
+def test_a_tag_id_outside_the_ad_account_fails_when_credentials_exist(
+    site: Site,
+) -> None:
+    code = site.healthy()
+    detail = f"Tag ID '{TAG_ID}' is not a conversion tag of ad account '549755885175'."
+    facts = PinterestFacts(
+        ad_account_id="549755885175",
+        connection_result="tag_not_in_ad_account",
+        connection_detail=detail,
+        audiences={(TAG_ID, code): AudienceFacts("2542620813", "READY", 900)},
+    )
+
+    report = site.report(pinterest=facts)
+
+    check = only(report, "cohorts.tag_in_ad_account")
+    assert check.status == "failing"
+    assert check.evidence == detail
+    assert only(report, f"cohorts.audience.{code}").status == "ok"
+
+
+def test_a_missing_audience_after_a_failed_sync_fails_with_the_error(
+    site: Site,
+) -> None:
+    code = site.healthy()
+    facts = PinterestFacts(
+        ad_account_id="549755885175",
+        connection_result="ok",
+        connection_detail="Connected.",
+        audiences_error="Pinterest refused the token (401).",
+    )
+
+    check = only(site.report(pinterest=facts), f"cohorts.audience.{code}")
+
+    assert check.status == "failing"
+    assert f"Tag ID {TAG_ID}: no audience yet" in check.evidence
+    assert "refused the token" in check.evidence
+
+
+def test_an_audience_still_processing_is_a_warning_with_its_state(site: Site) -> None:
+    code = site.healthy()
+    facts = PinterestFacts(
+        ad_account_id="549755885175",
+        connection_result="ok",
+        connection_detail="Connected.",
+        audiences={(TAG_ID, code): AudienceFacts("2542620813", "PROCESSING", None)},
+    )
+
+    check = only(site.report(pinterest=facts), f"cohorts.audience.{code}")
+
+    assert check.status == "warning"
+    assert "PROCESSING" in check.evidence
+
+
+def test_without_credentials_no_pinterest_check_runs(site: Site) -> None:
+    site.healthy()
+
+    report = site.report()
+
+    assert report.find("cohorts.tag_in_ad_account") is None
+    assert not [c for c in report.checks if c.id.startswith("cohorts.audience.")]
