@@ -24,21 +24,11 @@ import httpx
 import pytest
 import uvicorn
 
+from cohortcast.demo.browser_traffic import CHROMIUM, CHROMIUM_ARGS
 from cohortcast.settings import Settings
 from cohortcast.store import tokens, workspaces
 from cohortcast.web.app import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SDK_BUNDLE = Path(__file__).parents[2] / "src/cohortcast/web/static/sdk/cohortcast.js"
 # The two stubs of docs/sdk.md: the short one queues function-style calls,
 # the long one method-style calls too.
