@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -99,8 +99,16 @@ def batches(now: int) -> list[dict[str, Any]]:
     return found
 
 
-def send_all(port: int, path: str, bodies: list[dict[str, Any]]) -> list[int]:
-    """Send from 4 threads; the indexes of the batches answered 200."""
+def send_all(
+    port: int,
+    path: str,
+    bodies: list[dict[str, Any]],
+    on_acknowledged: Callable[[int], None] | None = None,
+) -> list[int]:
+    """Send from 4 threads; the indexes of the batches answered 200.
+
+    ``on_acknowledged`` is called with the number acknowledged so far.
+    """
     acknowledged: list[int] = []
     lock = threading.Lock()
 
@@ -114,6 +122,9 @@ def send_all(port: int, path: str, bodies: list[dict[str, Any]]) -> list[int]:
                 if response.status_code == 200:
                     with lock:
                         acknowledged.append(index)
+                        count = len(acknowledged)
+                    if on_acknowledged is not None:
+                        on_acknowledged(count)
 
     threads = [
         threading.Thread(target=worker, args=(range(start, len(bodies), 4),))
@@ -133,11 +144,14 @@ def test_a_server_killed_mid_ingestion_loses_and_doubles_nothing(
     path = f"/collect/v1/{sdk_key}/events"
     bodies = batches(int(time.time() * 1000))
 
+    # Killed once a third is acknowledged, however fast the machine is, so
+    # that batches are in flight at the moment of the kill.
+    def kill_at_a_third(count: int) -> None:
+        if count == len(bodies) // 3:
+            os.kill(first.pid, signal.SIGKILL)
+
     with server(database_url) as first:
-        killer = threading.Timer(0.8, os.kill, (first.pid, signal.SIGKILL))
-        killer.start()
-        acknowledged = send_all(first.port, path, bodies)  # type: ignore[attr-defined]
-        killer.join()
+        acknowledged = send_all(first.port, path, bodies, kill_at_a_third)  # type: ignore[attr-defined]
     assert len(acknowledged) < len(bodies), "the kill came after every batch"
     for index in acknowledged:
         assert _stored(store, bodies[index]) == len(bodies[index]["events"])
