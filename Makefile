@@ -61,10 +61,9 @@ pytest: install chromium
 
 test: lint typecheck sdk-test pytest
 
-# Until the `demo` command exists, the demo is the server on its own.
+# The server, the Pinterest sandbox, a demo site and visitors (README).
 demo: install chromium
-	@if $(VENV)/bin/cohortcast demo --help >/dev/null 2>&1; then \
-	  $(VENV)/bin/cohortcast demo; else $(VENV)/bin/cohortcast serve; fi
+	$(VENV)/bin/cohortcast demo
 
 serve: install
 	$(VENV)/bin/cohortcast serve
