@@ -61,6 +61,35 @@ def test_each_activated_cohort_gets_one_audience_with_its_size_and_status(
     ]
 
 
+def test_a_tag_id_of_another_ad_account_gets_no_audience_and_stops_nothing(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    deliverer: Deliverer,
+    sandbox: Sandbox,
+) -> None:
+    code = activate("Travel")
+    cohort_id = api.get("/api/v1/cohorts").json()[0]["id"]
+    other_account_tag = "2612345678902"
+    created = api.post(
+        "/api/v1/activations",
+        json={
+            "integration": "pinterest",
+            "tag_id": other_account_tag,
+            "cohort_ids": [cohort_id],
+        },
+    )
+    assert created.status_code == 201, created.text
+
+    asyncio.run(deliver_due(deliverer, START))
+
+    (audience,) = live_audiences(sandbox).values()
+    assert audience.name == f"Travel (Cohortcast {code})"
+    assert [
+        (row["tag_id"], row["cohort_code"]) for row in audiences_api(api, connected)
+    ] == [(TAG_ID, code)]
+
+
 def test_a_renamed_cohort_renames_its_audience_and_a_deactivated_one_archives_it(
     api: TestClient,
     connected: dict[str, Any],
@@ -141,11 +170,11 @@ def test_the_delivery_log_is_paginated_newest_first(
     asyncio.run(deliver_due(deliverer, START))
     url = f"/api/v1/integrations/{connected['id']}/deliveries"
 
-    first = api.get(url, params={"limit": 2}).json()
-    second = api.get(url, params={"limit": 2, "before": first["next_before"]}).json()
+    first = api.get(url, params={"limit": 3}).json()
+    second = api.get(url, params={"limit": 3, "before": first["next_before"]}).json()
 
     ids = [item["id"] for item in first["items"] + second["items"]]
     assert ids == sorted(ids, reverse=True)
-    assert len(ids) == 3  # list, create, list again
+    assert len(ids) == 4  # the account's tags, list, create, list again
     assert second["next_before"] is None
     assert {item["kind"] for item in first["items"]} == {"audience_sync"}

@@ -210,7 +210,7 @@ def test_calls_wait_for_the_ad_accounts_rate_limit(
 
     deliver(make_deliverer(rate_limit=2))
 
-    # 2 calls per minute: the audience listing and the first request go at
-    # once, each further request waits 30 s for the bucket to refill.
+    # 2 calls per minute: the account's conversion tags and its audiences are
+    # listed at once, then each of the 3 requests waits 30 s for the bucket.
     assert sandbox.state.events_received == 2500
-    assert fake_time.sleeps == [30.0, 30.0]
+    assert fake_time.sleeps == [30.0, 30.0, 30.0]

@@ -27,6 +27,7 @@ from cohortcast.pinterest.ads import (
     CohortAudience,
     cohort_of,
     list_audiences,
+    list_conversion_tags,
     plan_audience_changes,
 )
 from cohortcast.store.delivery_models import PinterestAudience
@@ -97,8 +98,17 @@ async def sync_audiences(
         return sync
     sync.ran = True
 
-    existing = await _list_all(context, target, client, sync)
-    if existing is not None:
+    own_tags = await _own_tag_ids(context, target, client, sync)
+    existing = (
+        None if own_tags is None else await _list_all(context, target, client, sync)
+    )
+    if own_tags is not None and existing is not None:
+        # An alternative Tag ID may belong to another Pinterest account: its
+        # audiences live there, out of reach of these credentials.
+        wanted = _Wanted(
+            wanted.version,
+            [cohort for cohort in wanted.cohorts if cohort.tag_id in own_tags],
+        )
         plan = plan_audience_changes(target.ad_account_id, existing, wanted.cohorts)
         for request in plan:
             _answer, exchange = await attempt(
@@ -118,6 +128,25 @@ async def sync_audiences(
 
     _record(context, target, wanted, existing if sync.error is None else None, sync)
     return sync
+
+
+async def _own_tag_ids(
+    context: SendContext, target: DeliveryTarget, client: AdsClient, sync: AudienceSync
+) -> set[str] | None:
+    """The Tag IDs of the ad account's conversion tags, or None on failure."""
+    tags, exchange = await attempt(
+        client,
+        list_conversion_tags(target.ad_account_id),
+        integration_id=target.integration_id,
+        kind=KIND,
+        items=0,
+        clock=context.clock,
+    )
+    sync.exchanges.append(exchange)
+    if tags is None:
+        sync.error = exchange.error
+        return None
+    return {tag.id for tag in tags.items}
 
 
 async def _list_all(
