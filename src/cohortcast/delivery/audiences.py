@@ -12,8 +12,9 @@ sends the plan, and stores what Pinterest holds per (Tag ID, cohort).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from cohortcast.delivery.log import Exchange
 from cohortcast.pinterest.ads import (
     AdsApiError,
     AdsClient,
+    ApiRequest,
     Audience,
     CohortAudience,
     cohort_of,
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
 
 KIND = "audience_sync"
 REFRESH_MS = 300_000
+
+R = TypeVar("R", bound=BaseModel)
 
 
 @dataclass
@@ -111,17 +115,8 @@ async def sync_audiences(
         )
         plan = plan_audience_changes(target.ad_account_id, existing, wanted.cohorts)
         for request in plan:
-            _answer, exchange = await attempt(
-                client,
-                request,
-                integration_id=target.integration_id,
-                kind=KIND,
-                items=1,
-                clock=context.clock,
-            )
-            sync.exchanges.append(exchange)
-            if exchange.error is not None:
-                sync.error = exchange.error
+            await _exchange(context, target, client, sync, request, items=1)
+            if sync.error is not None:
                 break
         if sync.error is None and plan:
             existing = await _list_all(context, target, client, sync)
@@ -130,23 +125,39 @@ async def sync_audiences(
     return sync
 
 
+async def _exchange(
+    context: SendContext,
+    target: DeliveryTarget,
+    client: AdsClient,
+    sync: AudienceSync,
+    request: ApiRequest[R],
+    *,
+    items: int,
+) -> R | None:
+    """Send one request of this sync and log it; None (and ``sync.error``
+    set) when it failed."""
+    answer, exchange = await attempt(
+        client,
+        request,
+        integration_id=target.integration_id,
+        kind=KIND,
+        items=items,
+        clock=context.clock,
+    )
+    sync.exchanges.append(exchange)
+    if exchange.error is not None:
+        sync.error = exchange.error
+        return None
+    return answer
+
+
 async def _own_tag_ids(
     context: SendContext, target: DeliveryTarget, client: AdsClient, sync: AudienceSync
 ) -> set[str] | None:
     """The Tag IDs of the ad account's conversion tags, or None on failure."""
-    tags, exchange = await attempt(
-        client,
-        list_conversion_tags(target.ad_account_id),
-        integration_id=target.integration_id,
-        kind=KIND,
-        items=0,
-        clock=context.clock,
-    )
-    sync.exchanges.append(exchange)
-    if tags is None:
-        sync.error = exchange.error
-        return None
-    return {tag.id for tag in tags.items}
+    request = list_conversion_tags(target.ad_account_id)
+    tags = await _exchange(context, target, client, sync, request, items=0)
+    return None if tags is None else {tag.id for tag in tags.items}
 
 
 async def _list_all(
@@ -155,17 +166,9 @@ async def _list_all(
     audiences: list[Audience] = []
     bookmark: str | None = None
     while True:
-        page, exchange = await attempt(
-            client,
-            list_audiences(target.ad_account_id, bookmark),
-            integration_id=target.integration_id,
-            kind=KIND,
-            items=0,
-            clock=context.clock,
-        )
-        sync.exchanges.append(exchange)
+        request = list_audiences(target.ad_account_id, bookmark)
+        page = await _exchange(context, target, client, sync, request, items=0)
         if page is None:
-            sync.error = exchange.error
             return None
         audiences.extend(page.items)
         bookmark = page.bookmark
