@@ -8,6 +8,8 @@ usable at once, by the server, the CLI and tests alike.
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -124,10 +126,26 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     # decides how each transaction starts.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    _use_wal(cursor)
     cursor.close()
+
+
+def _use_wal(cursor: Any) -> None:
+    # WAL is a property of the file: once set, every later connection sees it.
+    # Setting it answers "database is locked" at once, without the busy
+    # timeout, while another process opening a new file holds a lock, so the
+    # first connections retry for a while.
+    for _ in range(100):
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError:
+            time.sleep(0.05)
+    cursor.execute("PRAGMA journal_mode = WAL")
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:
