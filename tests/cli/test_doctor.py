@@ -101,3 +101,19 @@ def test_json_prints_the_same_document_as_the_api(database_url: str) -> None:
     saved = next(c for c in answer["checks"] if c["id"] == "integration.saved")
     assert saved["status"] == "ok"
     assert saved["fix"] is None
+
+
+def test_a_cohort_left_off_is_listed_as_info_and_counted(database_url: str) -> None:
+    set_up_pinterest(database_url)
+    store = open_store(database_url)
+    with store.transaction() as session:
+        workspace = workspaces.get_default_workspace(session)
+        cohorts.create_cohort(
+            session, workspace.id, name="Sports", definition={"event": "Pageview"}
+        )
+    store.close()
+
+    _, output = doctor(database_url)
+
+    assert "  i info    Cohort 'Sports' (" in output
+    assert ", 1 info, " in output.rstrip().splitlines()[-1]

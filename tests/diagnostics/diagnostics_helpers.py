@@ -71,6 +71,16 @@ class Site:
                 session, self.workspace_id, tag_id, ids
             ).id
 
+    def disable(self, code: str) -> None:
+        """Disable the cohort ``code`` (its activations keep it)."""
+        with self.store.transaction() as session:
+            (cohort,) = [
+                c
+                for c in cohorts.list_cohorts(session, self.workspace_id)
+                if c.code == code
+            ]
+            cohorts.update_cohort(session, self.workspace_id, cohort.id, enabled=False)
+
     def visit(
         self,
         section: str,

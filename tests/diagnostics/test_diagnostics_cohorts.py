@@ -3,7 +3,7 @@ when server-side delivery has credentials."""
 
 from __future__ import annotations
 
-from diagnostics_helpers import TAG_ID, Site, only
+from diagnostics_helpers import OTHER_TAG_ID, TAG_ID, Site, only
 
 from cohortcast.diagnostics import PinterestFacts
 from cohortcast.diagnostics._facts import AudienceFacts
@@ -38,15 +38,34 @@ def test_a_cohort_of_42_members_is_below_pinterests_minimum(site: Site) -> None:
     assert "widen the definition" in check.fix
 
 
-def test_a_cohort_that_is_not_activated_says_how_to_activate_it(site: Site) -> None:
+def test_a_cohort_that_is_not_activated_informs_and_says_how_to_activate_it(
+    site: Site,
+) -> None:
     site.healthy()
     idle = site.add_cohort("sports", pinterest=False)
 
-    check = only(site.report(), f"cohorts.activated.{idle}")
+    report = site.report()
 
-    assert check.status == "warning"
+    check = only(report, f"cohorts.activated.{idle}")
+    assert check.status == "info"
+    assert "not activated" in check.evidence
     assert check.fix is not None
     assert "Pinterest toggle on" in check.fix
+    assert report.status == "ok"
+
+
+def test_a_disabled_cohort_left_in_an_activation_is_a_warning(site: Site) -> None:
+    site.healthy()
+    idle = site.add_cohort("sports", pinterest=False)
+    site.activate(OTHER_TAG_ID, [idle])
+    site.disable(idle)
+
+    report = site.report()
+
+    check = only(report, f"cohorts.activated.{idle}")
+    assert check.status == "warning"
+    assert "disabled" in check.evidence
+    assert report.status == "warning"
 
 
 def test_a_tag_id_outside_the_ad_account_fails_when_credentials_exist(

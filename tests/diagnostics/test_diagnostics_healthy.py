@@ -26,10 +26,23 @@ def test_a_healthy_setup_passes_every_check(site: Site) -> None:
 def test_ok_checks_have_no_fix_and_every_other_check_has_one(site: Site) -> None:
     site.add_pinterest()
     site.add_cohort("travel")
+    site.add_cohort("sports", pinterest=False)
 
     report = site.report()
 
+    assert {c.status for c in report.checks} >= {"info", "warning", "failing"}
     assert all((c.fix is None) == (c.status == "ok") for c in report.checks)
+
+
+def test_informational_checks_leave_a_healthy_report_ok(site: Site) -> None:
+    site.healthy()
+    site.add_cohort("sports", pinterest=False)
+
+    report = site.report()
+
+    assert [c.status for c in report.checks if c.status != "ok"] == ["info"]
+    assert report.status == "ok"
+    assert report.as_json()["status"] == "ok"
 
 
 def test_the_report_as_json_has_the_status_the_time_and_every_check(

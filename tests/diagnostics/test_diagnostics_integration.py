@@ -42,7 +42,7 @@ def test_the_toggle_off_everywhere_fails_and_points_at_the_toggle(site: Site) ->
     assert check.status == "failing"
     assert check.fix is not None
     assert "Pinterest toggle on" in check.fix
-    assert only(report, f"cohorts.activated.{code}").status == "warning"
+    assert only(report, f"cohorts.activated.{code}").status == "info"
 
 
 def test_an_sdk_never_seen_fails_with_the_snippet_as_the_fix(site: Site) -> None:

@@ -12,6 +12,7 @@ def test_the_package_exports_exactly_its_public_surface() -> None:
         "Group",
         "PinterestFacts",
         "Report",
+        "ReportStatus",
         "Snapshot",
         "Status",
         "check_snapshot",

@@ -3,7 +3,7 @@
 Readable text grouped like the dashboard's Troubleshooting page, or with
 ``--json`` the document ``GET /api/v1/diagnostics`` answers. The exit status
 is 1 when a check fails, so a deployment script can stop on it; warnings
-alone exit 0.
+and informational checks alone exit 0.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from cohortcast.diagnostics import GROUPS, Check, Report, run_diagnostics
 from cohortcast.store import workspaces
 from cohortcast.store.errors import StoreError
 
-_MARKS = {"ok": "✓", "warning": "!", "failing": "✗"}
-_COLOURS = {"ok": "green", "warning": "yellow", "failing": "red"}
+_MARKS = {"ok": "✓", "info": "i", "warning": "!", "failing": "✗"}
+_COLOURS = {"ok": "green", "info": "blue", "warning": "yellow", "failing": "red"}
 
 
 @click.command()

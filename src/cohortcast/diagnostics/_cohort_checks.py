@@ -56,11 +56,14 @@ def _activated(snapshot: Snapshot, cohort: CohortFacts) -> Check:
             "Enable the cohort on its page under Cohorts, or take it out of the "
             "activation under Cohort Activation.",
         )
+    # Most workspaces keep cohorts they do not send anywhere (for analysis,
+    # or as building blocks of other cohorts): worth knowing, not a problem.
     return _check(
         id_,
         title,
-        "warning",
-        f"Cohort {_label(cohort)} is not activated, so it cannot appear in Pinterest.",
+        "info",
+        f"Cohort {_label(cohort)} is not activated, so it does not appear in "
+        "Pinterest.",
         "If it should, open it under Cohorts and turn the Pinterest toggle on, or "
         "add it to an activation under Cohort Activation.",
     )

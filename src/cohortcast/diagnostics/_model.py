@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-Status = Literal["ok", "warning", "failing"]
+Status = Literal["ok", "info", "warning", "failing"]
+# What the whole report can be: a check that only informs never makes it
+# unhealthy, so the report is ok, warning or failing.
+ReportStatus = Literal["ok", "warning", "failing"]
 Group = Literal["integration", "cohorts", "routing", "audience_size"]
 
 GROUPS: dict[Group, str] = {
@@ -16,7 +19,8 @@ GROUPS: dict[Group, str] = {
     "audience_size": "Audience smaller than the cohort",
 }
 
-_SEVERITY: dict[Status, int] = {"ok": 0, "warning": 1, "failing": 2}
+_SEVERITY: dict[Status, int] = {"ok": 0, "info": 0, "warning": 1, "failing": 2}
+_BY_SEVERITY: tuple[ReportStatus, ...] = ("ok", "warning", "failing")
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,9 @@ class Check:
     """One check: its outcome, the figures it is based on, and what to do.
 
     ``id`` is stable (``cohorts.members.k7d2qa``) so scripts can follow a
-    check over time; ``fix`` is None when there is nothing to do.
+    check over time; ``fix`` is None when there is nothing to do. ``info``
+    is for a state that is normal but worth knowing (a cohort deliberately
+    not activated): its ``fix`` says what to do if it was not meant.
     """
 
     id: str
@@ -54,13 +60,11 @@ class Report:
     checks: tuple[Check, ...]
 
     @property
-    def status(self) -> Status:
-        """The worst status of any check; ``ok`` when there is none."""
-        return max(
-            (check.status for check in self.checks),
-            key=_SEVERITY.__getitem__,
-            default="ok",
-        )
+    def status(self) -> ReportStatus:
+        """The worst status of any check, ``info`` counting as ``ok``; ``ok``
+        when there is none."""
+        worst = max((_SEVERITY[check.status] for check in self.checks), default=0)
+        return _BY_SEVERITY[worst]
 
     def in_group(self, group: Group) -> list[Check]:
         """The checks of ``group``, in the order they ran."""

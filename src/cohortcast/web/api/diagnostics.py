@@ -20,18 +20,22 @@ router = APIRouter(tags=["diagnostics"])
 
 
 class CheckOut(BaseModel):
-    """One check; ``fix`` is null when there is nothing to do."""
+    """One check; ``fix`` is null when there is nothing to do.
+
+    ``info`` marks a normal state worth knowing, such as a cohort that is
+    not activated; it never makes the report unhealthy.
+    """
 
     id: str
     group: Literal["integration", "cohorts", "routing", "audience_size"]
     title: str
-    status: Literal["ok", "warning", "failing"]
+    status: Literal["ok", "info", "warning", "failing"]
     evidence: str
     fix: str | None
 
 
 class DiagnosticsOut(BaseModel):
-    """``status`` is the worst status of any check."""
+    """``status`` is the worst status of any check; ``info`` counts as ok."""
 
     status: Literal["ok", "warning", "failing"]
     checked_at: datetime

@@ -17,9 +17,14 @@ from cohortcast.web.dashboard.rendering import DashboardRoute, render, store_of
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
-_ORDER = {"failing": 0, "warning": 1, "ok": 2}
+_ORDER = {"failing": 0, "warning": 1, "info": 2, "ok": 3}
 # Shown next to the colour, so the status never depends on colour alone.
-_LABELS = {"failing": "✗ Failing", "warning": "! Warning", "ok": "✓ OK"}
+_LABELS = {
+    "failing": "✗ Failing",
+    "warning": "! Warning",
+    "info": "i Info",
+    "ok": "✓ OK",
+}
 
 
 @router.get("/troubleshooting")
@@ -57,6 +62,7 @@ def _summary(report: Report) -> str:
         for status, word in (
             ("failing", "failing"),
             ("warning", "warning"),
+            ("info", "info"),
             ("ok", "ok"),
         )
     ]
