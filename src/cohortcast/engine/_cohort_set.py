@@ -101,7 +101,10 @@ class CohortSet:
         time, now = event.time, state.now
         if now is None:
             state.now = time
-            return self._first_evaluation(state, *self._record(state, event), time)
+            state.members = set(self._empty_members)
+            flipped = self._record(state, event, time)
+            self._evaluate(state, self._affected(flipped), time, [])
+            return [Change(code, "entry", time) for code in sorted(state.members)]
 
         due: list[str] = []
         if time > now:
@@ -109,11 +112,11 @@ class CohortSet:
             if wake is not None and wake <= time:
                 if wake < time:
                     self._run_until(state, time - 1, changes)
+                # Flips due exactly now are applied with the event.
                 due = self._due(state, time)
+                self._refresh(state, due, time)
             state.now = now = time
-        windowed, flipped = self._record(state, event)
-        if windowed or due:
-            self._reflip(state, windowed + due if due else windowed, due)
+        flipped = self._record(state, event, now)
         if flipped or due:
             keys = flipped + due if due else flipped
             self._evaluate(state, self._affected(keys), now, changes)
@@ -127,7 +130,8 @@ class CohortSet:
         changes = self._catch_up(state)
         if state.now is None:
             state.now = time
-            return self._first_evaluation(state, [], [], time)
+            state.members = set(self._empty_members)
+            return [Change(code, "entry", time) for code in sorted(state.members)]
         if time > state.now:
             self._run_until(state, time, changes)
             state.now = time
@@ -146,63 +150,43 @@ class CohortSet:
                 state.members.add(code)
         return frozenset(state.members)
 
-    def _first_evaluation(
-        self, state: UserState, windowed: list[str], flipped: list[str], time: int
-    ) -> list[Change]:
-        """A state's first evaluation: it enters every cohort it is in."""
-        state.members = set(self._empty_members)
-        if windowed:
-            self._reflip(state, windowed, [])
-        if flipped:
-            self._evaluate(state, self._affected(flipped), time, [])
-        return [Change(code, "entry", time) for code in sorted(state.members)]
-
     def _run_until(self, state: UserState, limit: int, changes: list[Change]) -> None:
         """Apply every leaf flip at or before ``limit``, in time order."""
         while state.wake is not None and state.wake <= limit:
             time = state.wake
             state.now = time
             due = self._due(state, time)
-            self._reflip(state, due, due)
+            self._refresh(state, due, time)
             self._evaluate(state, self._affected(due), time, changes)
 
     def _due(self, state: UserState, time: int) -> list[str]:
         return [key for key, flip in state.flips.items() if flip <= time]
 
-    def _record(self, state: UserState, event: Event) -> tuple[list[str], list[str]]:
-        """Add the event to every leaf it matches. Returns the keys of those
-        with a window (their next flip moved) and of those whose truth at the
-        clock changed: only their cohorts need evaluating."""
+    def _record(self, state: UserState, event: Event, now: int) -> list[str]:
+        """Add the event to every leaf it matches (keeping their flips and the
+        wake time current); return the keys of those whose truth at ``now``
+        changed: only their cohorts need evaluating."""
         route = self._routes.get(event.name)
         if route is None:
-            return [], []
-        entries, properties = state.entries, event.properties
-        time, now = event.time, state.now or 0
-        windowed, flipped = [], []
-        for leaf in route.matching(properties):
-            if leaf.record(entries, time, now, properties):
-                flipped.append(leaf.key)
-            if leaf.windowed:
-                windowed.append(leaf.key)
-        return windowed, flipped
+            return []
+        properties, time = event.properties, event.time
+        flipped = [
+            leaf.key
+            for leaf in route.matching(properties)
+            if leaf.update(state, time, now, properties)
+        ]
+        if route.windowed:
+            flips = state.flips
+            state.wake = min(flips.values()) if flips else None
+        return flipped
 
-    def _reflip(
-        self, state: UserState, keys: Iterable[str], expired: list[str]
-    ) -> None:
-        """Recompute the next flip of these leaves at the clock, and the wake
-        time; first forget what has left the window in the ``expired`` ones."""
-        flips, entries, now = state.flips, state.entries, state.now or 0
+    def _refresh(self, state: UserState, keys: Iterable[str], now: int) -> None:
+        """Bring these windowed leaves up to ``now`` (forget what expired,
+        recompute their next flips) and recompute the wake time."""
         leaves = self._leaves
-        for key in expired:
-            leaves[key].prune(entries, now)
-
-        # Only windowed leaves are ever passed here: nothing else flips with time.
         for key in keys:
-            flip = leaves[key].next_flip(entries.get(key), now)
-            if flip is None:
-                flips.pop(key, None)
-            else:
-                flips[key] = flip
+            leaves[key].refresh(state, now)
+        flips = state.flips
         state.wake = min(flips.values()) if flips else None
 
     def _affected(self, keys: list[str]) -> tuple[int, ...]:
@@ -273,7 +257,7 @@ class CohortSet:
         state.flips, state.wake = {}, None
         if state.now is not None:
             windowed = [key for key in state.entries if self._leaves[key].windowed]
-            self._reflip(state, windowed, [])
+            self._refresh(state, windowed, state.now)
 
     def _catch_up(self, state: UserState) -> list[Change]:
         """Attach the state; if it was saved under other definitions, bring its

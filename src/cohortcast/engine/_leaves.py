@@ -22,11 +22,14 @@ import math
 import operator
 from bisect import bisect_right, insort
 from collections.abc import Callable, Mapping
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ._checks import finite_number
 from ._model import Count, Leaf, Sum
 from ._predicates import Matcher, compile_where, property_reader
+
+if TYPE_CHECKING:
+    from ._state import UserState
 
 LeafEntry: TypeAlias = Any
 """One leaf's state for one user (see the module docstring)."""
@@ -63,7 +66,12 @@ def leaf_key(leaf: Leaf) -> str:
 
 class CompiledLeaf:
     """Base of the leaf kinds; ``matches`` is None when any event of the name
-    matches, and ``windowed`` says whether time alone can flip the leaf."""
+    matches, and ``windowed`` says whether time alone can flip the leaf.
+
+    A windowed leaf keeps ``state.flips[key]``, the next time after the clock
+    at which it flips with no new event, current through ``update`` and
+    ``refresh``; it is absent when the leaf will not flip.
+    """
 
     __slots__ = ("event", "key", "matches", "test", "threshold", "where", "windowed")
 
@@ -76,28 +84,26 @@ class CompiledLeaf:
         self.threshold: float = leaf.measure.value
         self.windowed = leaf.within is not None
 
-    def record(
-        self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
+    def update(
+        self, state: UserState, time: int, now: int, properties: Mapping[str, object]
     ) -> bool:
-        """Add one matching event at ``time`` as seen at ``now`` (time <= now);
-        return whether that changed the leaf's truth at ``now``."""
+        """Add one matching event at ``time`` as seen at ``now`` (time <= now,
+        ``now`` is the clock); return whether the leaf's truth at ``now``
+        changed."""
         raise NotImplementedError
 
-    def holds(self, entry: LeafEntry, time: int) -> bool:
-        """Whether the leaf holds at ``time`` (not before the state's clock);
-        ``entry`` is None for a leaf the user never matched."""
+    def check(self, state: UserState, time: int) -> bool:
+        """Whether the leaf holds for the user at ``time`` (not before the
+        clock): the leaf's cohort test."""
         raise NotImplementedError
 
-    def next_flip(self, entry: LeafEntry, now: int) -> int | None:
-        """The first time after ``now`` at which ``holds`` changes, if any."""
-        return None
+    def refresh(self, state: UserState, now: int) -> None:
+        """Forget what can no longer count at ``now`` or later and recompute
+        the next flip; only windowed leaves flip with time."""
 
     def restore(self, entry: object) -> LeafEntry:
         """A stored entry made safe for this leaf, or None when it does not fit."""
         raise NotImplementedError
-
-    def prune(self, entries: Entries, now: int) -> None:
-        """Forget what can no longer count at ``now`` or later, to keep state small."""
 
     def stored(self, entry: LeafEntry, now: int) -> LeafEntry:
         """A JSON-ready copy of the entry without what has expired at ``now``
@@ -110,6 +116,8 @@ def compile_leaf(leaf: Leaf) -> CompiledLeaf:
     measure = leaf.measure
     if isinstance(measure, Sum):
         return SumWindowLeaf(leaf) if leaf.within else SumTotalLeaf(leaf)
+    if measure.op == "gte" and measure.value == 0:
+        return AlwaysLeaf(leaf)
     if not leaf.within:
         return CountTotalLeaf(leaf)
     if measure.op == "gte":
@@ -123,8 +131,44 @@ def count_cap(count: Count | Sum) -> int:
     return count.value if count.op == "gte" else count.value + 1
 
 
+def _set_flip(flips: dict[str, int], key: str, flip: int | None) -> None:
+    if flip is None:
+        flips.pop(key, None)
+    else:
+        flips[key] = flip
+
+
+class AlwaysLeaf(CompiledLeaf):
+    """``count gte 0``: holds whatever happens, so it keeps nothing."""
+
+    __slots__ = ()
+
+    def __init__(self, leaf: Leaf) -> None:
+        super().__init__(leaf)
+        self.windowed = False
+
+    def update(
+        self, state: UserState, time: int, now: int, properties: Mapping[str, object]
+    ) -> bool:
+        return False
+
+    def check(self, state: UserState, time: int) -> bool:
+        return True
+
+    def restore(self, entry: object) -> LeafEntry:
+        return None
+
+    def stored(self, entry: LeafEntry, now: int) -> LeafEntry:
+        return None
+
+
 class CountWindowLeaf(CompiledLeaf):
-    """Count in a window (any comparison): keeps the ``cap`` latest times."""
+    """Count in a window: keeps the ``cap`` latest times, ascending.
+
+    For ``gte N`` (cap N) and ``lte N`` (cap N + 1) the leaf's truth is decided
+    by one fact, whether the cap-th latest time is inside the window; it flips
+    exactly when that time leaves, ties or not.
+    """
 
     __slots__ = ("cap", "window")
 
@@ -133,19 +177,22 @@ class CountWindowLeaf(CompiledLeaf):
         self.cap = count_cap(leaf.measure)
         self.window = leaf.within.milliseconds if leaf.within else 0
 
-    def record(
-        self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
+    def update(
+        self, state: UserState, time: int, now: int, properties: Mapping[str, object]
     ) -> bool:
-        # Keeps ``time`` among the latest ``cap`` times inside the window. gte
-        # and lte flip exactly when the cap-th latest time enters or leaves the
-        # window, so the answer compares that before and after; eq overrides.
-        cap, horizon = self.cap, now - self.window
-        times: list[int] | None = entries.get(self.key)
-        if time <= horizon or not cap:
+        # Whether the cap-th latest time is inside the window, before and after.
+        window = self.window
+        horizon = now - window
+        if time <= horizon:
             return False
+        key, cap, entries = self.key, self.cap, state.entries
+        times: list[int] | None = entries.get(key)
         if times is None:
-            entries[self.key] = [time]
-            return cap == 1
+            entries[key] = [time]
+            if cap == 1:
+                state.flips[key] = time + window
+                return True
+            return False
 
         before = len(times) >= cap and times[-cap] > horizon
         if time >= times[-1]:
@@ -157,34 +204,25 @@ class CountWindowLeaf(CompiledLeaf):
             del times[0]
         if times[0] <= horizon:
             del times[: bisect_right(times, horizon)]
-        return before != (len(times) >= cap and times[-cap] > horizon)
+        # Every time left is inside the window.
+        if len(times) >= cap:
+            state.flips[key] = times[-cap] + window
+            return not before
+        return False
 
-    def holds(self, entry: LeafEntry, time: int) -> bool:
-        if entry is None:
-            return self.test(0, self.threshold)
-        inside = len(entry) - bisect_right(entry, time - self.window)
-        return self.test(inside, self.threshold)
-
-    def next_flip(self, entry: LeafEntry, now: int) -> int | None:
-        if entry is None:
-            return None
-        last = len(entry)
-        first = bisect_right(entry, now - self.window)
-        holds_now = self.test(last - first, self.threshold)
-        for index in range(first, last):
-            # Equal times leave together: only the last of a run changes the count.
-            if index + 1 < last and entry[index + 1] == entry[index]:
-                continue
-            if self.test(last - index - 1, self.threshold) != holds_now:
-                return int(entry[index]) + self.window
-        return None
-
-    def prune(self, entries: Entries, now: int) -> None:
-        times = entries.get(self.key)
+    def refresh(self, state: UserState, now: int) -> None:
+        key, entries = self.key, state.entries
+        times = entries.get(key)
         if times is not None:
             del times[: bisect_right(times, now - self.window)]
             if not times:
-                del entries[self.key]
+                del entries[key]
+                times = None
+        cap = self.cap
+        if times is not None and len(times) >= cap:
+            state.flips[key] = times[-cap] + self.window
+        else:
+            state.flips.pop(key, None)
 
     def stored(self, entry: LeafEntry, now: int) -> LeafEntry:
         return entry[bisect_right(entry, now - self.window) :] or None
@@ -193,43 +231,31 @@ class CountWindowLeaf(CompiledLeaf):
         if not isinstance(entry, list) or not all(is_time(t) for t in entry):
             return None
         times = sorted(entry)
-        return times[max(0, len(times) - self.cap) :] if self.cap else None
+        return times[max(0, len(times) - self.cap) :] or None
 
 
 class AtLeastLeaf(CountWindowLeaf):
-    """``gte N`` in a window: holds while the N-th latest time is inside, and
-    flips (to false) exactly when it leaves, ties or not."""
+    """``gte N`` in a window: holds while the N-th latest time is inside."""
 
     __slots__ = ()
 
-    def holds(self, entry: LeafEntry, time: int) -> bool:
+    def check(self, state: UserState, time: int) -> bool:
+        times = state.entries.get(self.key)
         cap = self.cap
-        if not cap:
-            return True
         return (
-            entry is not None and len(entry) >= cap and entry[-cap] > time - self.window
+            times is not None and len(times) >= cap and times[-cap] > time - self.window
         )
-
-    def next_flip(self, entry: LeafEntry, now: int) -> int | None:
-        cap = self.cap
-        if cap and entry is not None and len(entry) >= cap:
-            leaves_at: int = entry[-cap] + self.window
-            if leaves_at > now:
-                return leaves_at
-        return None
 
 
 class AtMostLeaf(CountWindowLeaf):
-    """``lte N`` in a window: fails while the (N+1)-th latest time is inside,
-    and flips (to true) exactly when it leaves."""
+    """``lte N`` in a window: fails while the (N+1)-th latest time is inside."""
 
     __slots__ = ()
 
-    def holds(self, entry: LeafEntry, time: int) -> bool:
+    def check(self, state: UserState, time: int) -> bool:
+        times = state.entries.get(self.key)
         cap = self.cap
-        return entry is None or len(entry) < cap or entry[-cap] <= time - self.window
-
-    next_flip = AtLeastLeaf.next_flip
+        return times is None or len(times) < cap or times[-cap] <= time - self.window
 
 
 class ExactlyLeaf(CountWindowLeaf):
@@ -238,12 +264,39 @@ class ExactlyLeaf(CountWindowLeaf):
 
     __slots__ = ()
 
-    def record(
-        self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
+    def update(
+        self, state: UserState, time: int, now: int, properties: Mapping[str, object]
     ) -> bool:
-        before = self.holds(entries.get(self.key), now)
-        super().record(entries, time, now, properties)
-        return self.holds(entries.get(self.key), now) != before
+        before = self.check(state, now)
+        super().update(state, time, now, properties)
+        _set_flip(state.flips, self.key, self._flip(state.entries.get(self.key), now))
+        return self.check(state, now) != before
+
+    def check(self, state: UserState, time: int) -> bool:
+        times = state.entries.get(self.key)
+        if times is None:
+            return self.test(0, self.threshold)
+        inside = len(times) - bisect_right(times, time - self.window)
+        return self.test(inside, self.threshold)
+
+    def refresh(self, state: UserState, now: int) -> None:
+        super().refresh(state, now)
+        _set_flip(state.flips, self.key, self._flip(state.entries.get(self.key), now))
+
+    def _flip(self, times: list[int] | None, now: int) -> int | None:
+        if times is None:
+            return None
+        last = len(times)
+        first = bisect_right(times, now - self.window)
+        test, threshold = self.test, self.threshold
+        holds_now = test(last - first, threshold)
+        for index in range(first, last):
+            # Equal times leave together: only the last of a run changes the count.
+            if index + 1 < last and times[index + 1] == times[index]:
+                continue
+            if test(last - index - 1, threshold) != holds_now:
+                return times[index] + self.window
+        return None
 
 
 class CountTotalLeaf(CompiledLeaf):
@@ -255,17 +308,18 @@ class CountTotalLeaf(CompiledLeaf):
         super().__init__(leaf)
         self.cap = count_cap(leaf.measure)
 
-    def record(
-        self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
+    def update(
+        self, state: UserState, time: int, now: int, properties: Mapping[str, object]
     ) -> bool:
-        count = entries.get(self.key, 0)
+        entries, key = state.entries, self.key
+        count = entries.get(key, 0)
         if count >= self.cap:
             return False
-        entries[self.key] = count + 1
+        entries[key] = count + 1
         return self.test(count + 1, self.threshold) != self.test(count, self.threshold)
 
-    def holds(self, entry: LeafEntry, time: int) -> bool:
-        return self.test(entry or 0, self.threshold)
+    def check(self, state: UserState, time: int) -> bool:
+        return self.test(state.entries.get(self.key, 0), self.threshold)
 
     def restore(self, entry: object) -> LeafEntry:
         if not isinstance(entry, int) or isinstance(entry, bool) or entry < 0:
@@ -294,20 +348,21 @@ class SumTotalLeaf(CompiledLeaf):
         assert isinstance(leaf.measure, Sum)
         self.read = property_reader(leaf.measure.property)
 
-    def record(
-        self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
+    def update(
+        self, state: UserState, time: int, now: int, properties: Mapping[str, object]
     ) -> bool:
         amount = _amount(self.read(properties))
         if not amount:
             return False
-        total = entries.get(self.key, 0.0)
-        entries[self.key] = total + amount
+        entries, key = state.entries, self.key
+        total = entries.get(key, 0.0)
+        entries[key] = total + amount
         return self.test(total + amount, self.threshold) != self.test(
             total, self.threshold
         )
 
-    def holds(self, entry: LeafEntry, time: int) -> bool:
-        return self.test(entry or 0.0, self.threshold)
+    def check(self, state: UserState, time: int) -> bool:
+        return self.test(state.entries.get(self.key, 0.0), self.threshold)
 
     def stored(self, entry: LeafEntry, now: int) -> LeafEntry:
         return _compact(entry)
@@ -333,65 +388,66 @@ class SumWindowLeaf(CompiledLeaf):
         self.read = property_reader(leaf.measure.property)
         self.width = (leaf.within.milliseconds if leaf.within else 0) // BUCKETS
 
-    def record(
-        self, entries: Entries, time: int, now: int, properties: Mapping[str, object]
+    def update(
+        self, state: UserState, time: int, now: int, properties: Mapping[str, object]
     ) -> bool:
         amount = _amount(self.read(properties))
-        bucket = time // self.width
-        if not amount or bucket < now // self.width - BUCKETS + 1:
+        width = self.width
+        bucket = time // width
+        oldest_live = now // width - BUCKETS + 1
+        if not amount or bucket < oldest_live:
             return False
-        before = self.holds(entries.get(self.key), now)
-        self._add(entries, bucket, amount, now)
-        return self.holds(entries.get(self.key), now) != before
-
-    def _add(self, entries: Entries, bucket: int, amount: float, now: int) -> None:
-        oldest_live = now // self.width - BUCKETS + 1
-        pairs = entries.get(self.key)
+        key, entries = self.key, state.entries
+        pairs = entries.get(key)
         if pairs is None:
-            entries[self.key] = [[bucket, amount]]
-            return
-
-        if pairs[-1][0] == bucket:
-            pairs[-1][1] += amount
-        elif pairs[-1][0] < bucket:
-            pairs.append([bucket, amount])
+            before = self.test(0.0, self.threshold)
+            pairs = entries[key] = [[bucket, amount]]
         else:
-            _add_to_bucket(pairs, bucket, amount)
-        if pairs[0][0] < oldest_live:
-            pairs[:] = [pair for pair in pairs if pair[0] >= oldest_live]
+            if pairs[0][0] < oldest_live:
+                pairs[:] = [pair for pair in pairs if pair[0] >= oldest_live]
+            before = self.test(_live_total(pairs, oldest_live), self.threshold)
+            if not pairs or pairs[-1][0] < bucket:
+                pairs.append([bucket, amount])
+            elif pairs[-1][0] == bucket:
+                pairs[-1][1] += amount
+            else:
+                _add_to_bucket(pairs, bucket, amount)
+        _set_flip(state.flips, key, self._flip(pairs, oldest_live))
+        return self.test(_live_total(pairs, oldest_live), self.threshold) != before
 
-    def holds(self, entry: LeafEntry, time: int) -> bool:
-        total = 0.0
-        if entry is not None:
-            oldest_live = time // self.width - BUCKETS + 1
-            for bucket, amount in reversed(entry):
-                if bucket < oldest_live:
-                    break
-                total += amount
+    def check(self, state: UserState, time: int) -> bool:
+        pairs = state.entries.get(self.key)
+        if pairs is None:
+            return self.test(0.0, self.threshold)
+        total = _live_total(pairs, time // self.width - BUCKETS + 1)
         return self.test(total, self.threshold)
 
-    def next_flip(self, entry: LeafEntry, now: int) -> int | None:
-        if entry is None:
-            return None
+    def refresh(self, state: UserState, now: int) -> None:
+        key, entries = self.key, state.entries
+        pairs = entries.get(key)
         oldest_live = now // self.width - BUCKETS + 1
-        live = [pair for pair in entry if pair[0] >= oldest_live]
-        # totals[i] is the sum of the newest i live buckets, added newest first.
-        totals = [0.0]
-        for _, amount in reversed(live):
-            totals.append(totals[-1] + amount)
-        holds_now = self.test(totals[-1], self.threshold)
-        for index, (bucket, _) in enumerate(live):
-            if self.test(totals[len(live) - index - 1], self.threshold) != holds_now:
-                return int(bucket + BUCKETS) * self.width
-        return None
-
-    def prune(self, entries: Entries, now: int) -> None:
-        pairs = entries.get(self.key)
         if pairs is not None:
-            oldest_live = now // self.width - BUCKETS + 1
             pairs[:] = [pair for pair in pairs if pair[0] >= oldest_live]
             if not pairs:
-                del entries[self.key]
+                del entries[key]
+                pairs = None
+        flip = self._flip(pairs, oldest_live) if pairs is not None else None
+        _set_flip(state.flips, key, flip)
+
+    def _flip(self, pairs: list[list[Any]], oldest_live: int) -> int | None:
+        """When the total next crosses the threshold as buckets expire; every
+        pair is live (at or after ``oldest_live``)."""
+        # totals[i] is the sum of the newest i buckets, added newest first.
+        totals = [0.0]
+        for _, amount in reversed(pairs):
+            totals.append(totals[-1] + amount)
+        test, threshold = self.test, self.threshold
+        holds_now = test(totals[-1], threshold)
+        live = len(pairs)
+        for index in range(live):
+            if test(totals[live - index - 1], threshold) != holds_now:
+                return int(pairs[index][0] + BUCKETS) * self.width
+        return None
 
     def stored(self, entry: LeafEntry, now: int) -> LeafEntry:
         oldest_live = now // self.width - BUCKETS + 1
@@ -404,6 +460,16 @@ class SumWindowLeaf(CompiledLeaf):
         pairs = sorted((list(pair) for pair in entry), key=lambda pair: pair[0])
         buckets = [pair[0] for pair in pairs]
         return pairs if len(set(buckets)) == len(buckets) else None
+
+
+def _live_total(pairs: list[list[Any]], oldest_live: int) -> float:
+    """The sum of the live buckets, added newest first."""
+    total = 0.0
+    for bucket, amount in reversed(pairs):
+        if bucket < oldest_live:
+            break
+        total += amount
+    return total
 
 
 def _compact(total: float) -> float:

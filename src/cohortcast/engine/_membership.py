@@ -48,8 +48,7 @@ class Compiler:
         leaf = compile_leaf(definition)
         leaf = self.leaves.setdefault(leaf.key, leaf)
         keys.add(leaf.key)
-        key, holds = leaf.key, leaf.holds
-        return lambda state, time: holds(state.entries.get(key), time)
+        return leaf.check
 
 
 # Plain loops rather than all()/any(): no generator per call on the hot path.

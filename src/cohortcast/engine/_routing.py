@@ -8,7 +8,7 @@ leaves filed under its value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from ._leaves import CompiledLeaf
 from ._predicates import Matcher, PropertyReader, compile_where, property_reader
@@ -17,9 +17,9 @@ from ._predicates import Matcher, PropertyReader, compile_where, property_reader
 class Route:
     """The leaves of one event name, arranged for matching."""
 
-    __slots__ = ("always", "indexed", "tested")
+    __slots__ = ("always", "indexed", "tested", "windowed")
 
-    def __init__(self, leaves: Iterable[CompiledLeaf]) -> None:
+    def __init__(self, leaves: Sequence[CompiledLeaf]) -> None:
         always: list[CompiledLeaf] = []
         tested: list[tuple[CompiledLeaf, Matcher]] = []
         filed: dict[str, dict[str, list[tuple[CompiledLeaf, Matcher | None]]]] = {}
@@ -42,6 +42,7 @@ class Route:
                 by_value = filed.setdefault(predicate.property, {})
                 by_value.setdefault(str(predicate.value), []).append((leaf, rest))
 
+        self.windowed = any(leaf.windowed for leaf in leaves)
         self.always = tuple(always)
         self.tested = tuple(tested)
         self.indexed: tuple[
