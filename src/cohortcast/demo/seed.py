@@ -42,7 +42,7 @@ class AdAccount:
 # The sandbox's two ad accounts the default token reaches (docs/pinterest.md);
 # a test checks they match the sandbox's seed.
 MAIN_ACCOUNT = AdAccount("549755885175", "Sandbox Publisher", "2612345678901")
-SECOND_ACCOUNT = AdAccount("549755885176", "Sandbox Second Account", "2612345678902")
+SECOND_ACCOUNT = AdAccount("549755885176", "Sandbox Second Account", "2619573804216")
 DEMO_ACCOUNTS = (MAIN_ACCOUNT, SECOND_ACCOUNT)
 
 

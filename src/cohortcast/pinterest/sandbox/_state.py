@@ -93,7 +93,7 @@ class ReceivedBatch:
 def _seed_accounts() -> dict[str, AdAccountRecord]:
     accounts = [
         AdAccountRecord("549755885175", "Sandbox Publisher", ["2612345678901"]),
-        AdAccountRecord("549755885176", "Sandbox Second Account", ["2612345678902"]),
+        AdAccountRecord("549755885176", "Sandbox Second Account", ["2619573804216"]),
         AdAccountRecord("549755885199", "Someone Else's Account", ["2612345678999"]),
     ]
     return {account.id: account for account in accounts}
