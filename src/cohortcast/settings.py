@@ -45,6 +45,7 @@ class Settings:
     pinterest_api_url: str = "https://api.pinterest.com/v5"
     pinterest_test_events: bool = False
     delivery_lease_seconds: int = 120
+    audience_refresh_seconds: int = 300
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -118,6 +119,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "pinterest_api_url": lambda raw: raw.rstrip("/"),
     "pinterest_test_events": _parse_bool,
     "delivery_lease_seconds": _parse_positive_int,
+    "audience_refresh_seconds": _parse_positive_int,
 }
 
 

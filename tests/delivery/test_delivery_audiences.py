@@ -4,6 +4,7 @@ routing, with Pinterest's sizes and statuses in the API."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -70,7 +71,7 @@ def test_a_tag_id_of_another_ad_account_gets_no_audience_and_stops_nothing(
 ) -> None:
     code = activate("Travel")
     cohort_id = api.get("/api/v1/cohorts").json()[0]["id"]
-    other_account_tag = "2612345678902"
+    other_account_tag = "2619573804216"
     created = api.post(
         "/api/v1/activations",
         json={
@@ -178,3 +179,19 @@ def test_the_delivery_log_is_paginated_newest_first(
     assert len(ids) == 4  # the account's tags, list, create, list again
     assert second["next_before"] is None
     assert {item["kind"] for item in first["items"]} == {"audience_sync"}
+
+
+def test_a_shorter_refresh_setting_reads_pinterest_again_sooner(
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    deliverer: Deliverer,
+) -> None:
+    activate("Travel")
+    quick = dataclasses.replace(deliverer, audience_refresh_ms=15_000)
+    asyncio.run(deliver_due(quick, START))
+
+    early = asyncio.run(deliver_due(quick, START + 14_999))
+    due = asyncio.run(deliver_due(quick, START + 15_000))
+
+    assert early.audience_syncs == 0
+    assert due.audience_syncs == 1

@@ -7,6 +7,7 @@ from diagnostics_helpers import OTHER_TAG_ID, TAG_ID, Site, only
 
 from cohortcast.diagnostics import PinterestFacts
 from cohortcast.diagnostics._facts import AudienceFacts
+from cohortcast.store import workspaces
 
 
 def test_an_activated_cohort_without_members_fails(site: Site) -> None:
@@ -128,3 +129,50 @@ def test_without_credentials_no_pinterest_check_runs(site: Site) -> None:
 
     assert report.find("cohorts.tag_in_ad_account") is None
     assert not [c for c in report.checks if c.id.startswith("cohorts.audience.")]
+
+
+def _config_version(site: Site) -> int:
+    with site.store.read() as session:
+        return workspaces.get_default_workspace(session).config_version
+
+
+def test_a_tag_id_of_another_ad_account_is_info_once_a_sync_left_it_out(
+    site: Site,
+) -> None:
+    code = site.healthy()
+    site.activate(OTHER_TAG_ID, [code])
+    elsewhere_only = site.add_cohort("food", pinterest=False)
+    site.visit("food", 120, pixels={OTHER_TAG_ID: elsewhere_only})
+    site.activate(OTHER_TAG_ID, [elsewhere_only])
+    facts = PinterestFacts(
+        ad_account_id="549755885175",
+        connection_result="ok",
+        connection_detail="Connected.",
+        audiences={(TAG_ID, code): AudienceFacts("2542620813", "READY", 900)},
+        audiences_synced_version=_config_version(site),
+    )
+
+    report = site.report(pinterest=facts)
+
+    mixed = only(report, f"cohorts.audience.{code}")
+    assert mixed.status == "ok"
+    assert f"Tag ID {OTHER_TAG_ID}: not a tag of this ad account" in mixed.evidence
+    elsewhere = only(report, f"cohorts.audience.{elsewhere_only}")
+    assert elsewhere.status == "info"
+    assert elsewhere.fix is not None
+    assert OTHER_TAG_ID in elsewhere.fix
+
+
+def test_before_the_first_sync_a_missing_audience_is_waited_for(site: Site) -> None:
+    code = site.healthy()
+    site.activate(OTHER_TAG_ID, [code])
+    facts = PinterestFacts(
+        ad_account_id="549755885175",
+        connection_result="ok",
+        connection_detail="Connected.",
+    )
+
+    check = only(site.report(pinterest=facts), f"cohorts.audience.{code}")
+
+    assert check.status == "warning"
+    assert f"Tag ID {OTHER_TAG_ID}: no audience yet" in check.evidence

@@ -2,8 +2,9 @@
 
 An integration's audiences are synced when the workspace's configuration
 version differs from the one last synced (any cohort, activation or
-integration change bumps it) and every :data:`REFRESH_MS` otherwise, to
-read Pinterest's sizes and statuses. A sync lists the ad account's
+integration change bumps it) and every ``SendContext.audience_refresh_ms``
+otherwise (:data:`REFRESH_MS` unless the server is told otherwise), to read
+Pinterest's sizes and statuses. A sync lists the ad account's
 audiences, plans with ``plan_audience_changes`` (which matches audiences by
 their rule, so one created just before a crash is found, not made again),
 sends the plan, and stores what Pinterest holds per (Tag ID, cohort).
@@ -194,12 +195,13 @@ def _record(
             retry = context.retry.delay(
                 min(credentials.audiences_sync_attempts, 30), error, context.draw
             )
-            wait = int(retry * 1000) if retry is not None else REFRESH_MS
+            refresh = context.audience_refresh_ms
+            wait = int(retry * 1000) if retry is not None else refresh
             credentials.audiences_next_sync_at = now + wait
             return
 
         credentials.audiences_synced_version = wanted.version
-        credentials.audiences_next_sync_at = now + REFRESH_MS
+        credentials.audiences_next_sync_at = now + context.audience_refresh_ms
         credentials.audiences_sync_attempts = 0
         credentials.audiences_error = None
         _store_mapping(session, target, wanted, audiences, now)

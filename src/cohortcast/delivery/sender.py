@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cohortcast.delivery.audiences import REFRESH_MS
 from cohortcast.delivery.credentials import DeliveryTarget
 from cohortcast.delivery.customer_lists import resolve_list
 from cohortcast.delivery.enqueue import CONVERSIONS, CUSTOMER_LIST
@@ -55,6 +56,7 @@ class SendContext:
     retry: RetryPolicy = OUTBOX_RETRY
     draw: Callable[[], float] = random.random
     test_events: bool = False
+    audience_refresh_ms: int = REFRESH_MS
 
     def outcome_of(
         self, rows: Sequence[ClaimedRow], error: AdsApiError | None

@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 
 from cohortcast.delivery import log
-from cohortcast.delivery.audiences import sync_audiences
+from cohortcast.delivery.audiences import REFRESH_MS, sync_audiences
 from cohortcast.delivery.credentials import (
     DeliveryTarget,
     TokenCipher,
@@ -62,6 +62,7 @@ class Deliverer:
     retry: RetryPolicy = OUTBOX_RETRY
     draw: Callable[[], float] = random.random
     lease_ms: int = LEASE_MS
+    audience_refresh_ms: int = REFRESH_MS
 
 
 @dataclass
@@ -83,6 +84,7 @@ async def deliver_due(deliverer: Deliverer, now: int | None = None) -> PassRepor
         deliverer.retry,
         deliverer.draw,
         deliverer.test_events,
+        deliverer.audience_refresh_ms,
     )
     with deliverer.store.read() as session:
         targets = {
@@ -191,6 +193,7 @@ def deliverer_for(settings: Settings, store: Store) -> Deliverer:
         client_factory_for(settings),
         test_events=settings.pinterest_test_events,
         lease_ms=settings.delivery_lease_seconds * 1000,
+        audience_refresh_ms=settings.audience_refresh_seconds * 1000,
     )
 
 

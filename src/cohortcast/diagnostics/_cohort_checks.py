@@ -187,7 +187,8 @@ def _audience(snapshot: Snapshot, facts: PinterestFacts, cohort: CohortFacts) ->
     title = f"Audience in Pinterest for cohort {_label(cohort)}"
     tag_ids = snapshot.routed_tag_ids(cohort.code)
     held = {t: facts.audiences.get((t, cohort.code)) for t in tag_ids}
-    missing = [t for t, audience in held.items() if audience is None]
+    elsewhere = _tags_of_other_accounts(snapshot, facts, tag_ids)
+    missing = [t for t, a in held.items() if a is None and t not in elsewhere]
     parts = [
         f"Tag ID {t}: audience {a.audience_id} is {a.status or 'of unknown state'}"
         + (f" with about {a.size:,} people" if a.size is not None else "")
@@ -195,6 +196,11 @@ def _audience(snapshot: Snapshot, facts: PinterestFacts, cohort: CohortFacts) ->
         if a is not None
     ]
     parts += [f"Tag ID {t}: no audience yet" for t in missing]
+    parts += [
+        f"Tag ID {t}: not a tag of this ad account, so its audience is kept in "
+        "the Pinterest account that owns the tag"
+        for t in elsewhere
+    ]
     evidence = f"In ad account {facts.ad_account_id}: " + "; ".join(parts) + "."
 
     if missing and facts.audiences_error:
@@ -218,4 +224,38 @@ def _audience(snapshot: Snapshot, facts: PinterestFacts, cohort: CohortFacts) ->
             "READY. If an audience is still missing after a sync, give the token "
             "the ads:write scope in Settings > Integrations > Pinterest.",
         )
+    if len(elsewhere) == len(tag_ids):
+        # These credentials cannot see that account: nothing to check here,
+        # and nothing wrong either (an activation for a second account).
+        return _check(
+            id_,
+            title,
+            "info",
+            evidence,
+            "Check the audience in Ads > Audiences of the account that owns "
+            f"{_tag_list(elsewhere)}; if the tag should be in ad account "
+            f"{facts.ad_account_id}, correct it under Cohort Activation.",
+        )
     return _check(id_, title, "ok", evidence, None)
+
+
+def _tags_of_other_accounts(
+    snapshot: Snapshot, facts: PinterestFacts, tag_ids: list[str]
+) -> list[str]:
+    """Routed Tag IDs the ad account does not own, as far as the facts tell.
+
+    The ad account's conversion tags when known; otherwise, after a
+    successful sync of the current routing, the Tag IDs it made no audience
+    for, since a sync makes one for every routed cohort of each own tag.
+    """
+    if facts.conversion_tag_ids:
+        return [t for t in tag_ids if t not in facts.conversion_tag_ids]
+    synced = facts.audiences_synced_version == snapshot.config_version
+    if not synced or facts.audiences_error:
+        return []
+    own = {tag_id for tag_id, _ in facts.audiences}
+    return [t for t in tag_ids if t not in own]
+
+
+def _tag_list(tag_ids: list[str]) -> str:
+    return ("Tag ID " if len(tag_ids) == 1 else "Tag IDs ") + ", ".join(tag_ids)

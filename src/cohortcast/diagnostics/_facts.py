@@ -99,13 +99,16 @@ class PinterestFacts:
     """What server-side delivery last learnt from the Ads API.
 
     ``connection_result`` is the last "Test connection" outcome (None: never
-    tested); ``conversion_tag_ids`` the ad account's tags when known.
+    tested); ``conversion_tag_ids`` the ad account's tags when known;
+    ``audiences_synced_version`` the configuration version the last
+    successful audience sync worked from (None: none yet).
     """
 
     ad_account_id: str
     connection_result: str | None = None
     connection_detail: str | None = None
     audiences_error: str | None = None
+    audiences_synced_version: int | None = None
     audiences: dict[tuple[str, str], AudienceFacts] = field(default_factory=dict)
     conversion_tag_ids: tuple[str, ...] = ()
 

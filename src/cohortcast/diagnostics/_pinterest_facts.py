@@ -41,5 +41,6 @@ def stored_pinterest_facts(
         connection_result=credentials.connection_result,
         connection_detail=credentials.connection_detail,
         audiences_error=credentials.audiences_error,
+        audiences_synced_version=credentials.audiences_synced_version,
         audiences=audiences,
     )
