@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
 
 from cohortcast.pinterest.ads import AdsApiError
@@ -77,14 +77,31 @@ def prune(session: Session, integration_id: str) -> None:
     )
 
 
+def failed() -> ColumnElement[bool]:
+    """Rows of exchanges Pinterest did not accept: no answer (status 0) or
+    an error status."""
+    return or_(DeliveryLogEntry.status == 0, DeliveryLogEntry.status >= 400)
+
+
 def newest(
-    session: Session, integration_id: str, limit: int, before: int | None = None
+    session: Session,
+    integration_id: str,
+    limit: int,
+    before: int | None = None,
+    *,
+    failed_only: bool = False,
+    kind: str | None = None,
 ) -> list[DeliveryLogEntry]:
-    """Up to ``limit`` rows, newest first, older than id ``before`` when given."""
+    """Up to ``limit`` rows, newest first, older than id ``before`` when given;
+    only failed exchanges with ``failed_only``, only one kind with ``kind``."""
     query = select(DeliveryLogEntry).where(
         DeliveryLogEntry.integration_id == integration_id
     )
     if before is not None:
         query = query.where(DeliveryLogEntry.id < before)
+    if failed_only:
+        query = query.where(failed())
+    if kind is not None:
+        query = query.where(DeliveryLogEntry.kind == kind)
     query = query.order_by(DeliveryLogEntry.id.desc()).limit(limit)
     return list(session.scalars(query))

@@ -7,13 +7,12 @@ and read the delivery log. Credentials are set with ``PATCH
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import select
 
-from cohortcast.delivery import log
+from cohortcast.delivery import log, overview
 from cohortcast.delivery.connection import (
     ConnectionOutcome,
     ConnectionResult,
@@ -24,7 +23,6 @@ from cohortcast.delivery.worker import wall_clock_ms
 from cohortcast.pinterest.ads import AdsClient
 from cohortcast.settings import Settings
 from cohortcast.store import integrations
-from cohortcast.store.delivery_models import PinterestAudience
 from cohortcast.web.api.auth import CallerDep
 
 # No prefix: mounted inside the integrations router, under /integrations.
@@ -87,17 +85,28 @@ async def test_connection(
         tag_id = integration.tag_id
     token = cipher_for(settings).decrypt(ciphertext) if ciphertext else None
 
-    if token is None or ad_account_id is None:
-        outcome = ConnectionResult(
-            "not_configured",
-            "Enter the ad account ID and an access token first (PATCH "
-            "/api/v1/integrations/{id} with ad_account_id and access_token).",
-        )
-    else:
+    outcome = ConnectionResult(
+        "not_configured",
+        "Enter the ad account ID and an access token first (PATCH "
+        "/api/v1/integrations/{id} with ad_account_id and access_token).",
+    )
+    exchanges: list[log.Exchange] = []
+    if token is not None and ad_account_id is not None:
         async with AdsClient(token, base_url=settings.pinterest_api_url) as client:
-            outcome = await check_connection(client, ad_account_id, tag_id)
+            outcome, exchanges = await check_connection(
+                client,
+                ad_account_id,
+                tag_id,
+                integration_id=integration_id,
+                clock=wall_clock_ms,
+            )
 
     with caller.store.transaction() as session:
+        for exchange in exchanges:
+            log.record(session, exchange)
+        if exchanges:
+            session.flush()
+            log.prune(session, integration_id)
         row = find_credentials(session, integration_id)
         row.connection_result = outcome.result
         row.connection_detail = outcome.detail
@@ -110,11 +119,6 @@ def list_audiences(integration_id: str, caller: CallerDep) -> list[AudienceOut]:
     """The audiences of routed cohorts, as Pinterest last reported them."""
     with caller.store.read() as session:
         integrations.get_integration(session, caller.workspace_id, integration_id)
-        rows = session.scalars(
-            select(PinterestAudience)
-            .where(PinterestAudience.integration_id == integration_id)
-            .order_by(PinterestAudience.tag_id, PinterestAudience.cohort_code)
-        )
         return [
             AudienceOut(
                 id=row.audience_id,
@@ -124,7 +128,7 @@ def list_audiences(integration_id: str, caller: CallerDep) -> list[AudienceOut]:
                 size=row.size,
                 status=row.status,
             )
-            for row in rows
+            for row in overview.stored_audiences(session, integration_id)
         ]
 
 
@@ -134,11 +138,15 @@ def list_deliveries(
     caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: Annotated[int | None, Query(ge=1)] = None,
+    result: Literal["all", "failed"] = "all",
 ) -> DeliveryPage:
-    """The delivery log, newest first, ``limit`` per page."""
+    """The delivery log, newest first, ``limit`` per page; ``result=failed``
+    keeps the exchanges Pinterest did not accept."""
     with caller.store.read() as session:
         integrations.get_integration(session, caller.workspace_id, integration_id)
-        entries = log.newest(session, integration_id, limit, before)
+        entries = log.newest(
+            session, integration_id, limit, before, failed_only=result == "failed"
+        )
         items = [
             DeliveryOut.model_validate(entry, from_attributes=True) for entry in entries
         ]

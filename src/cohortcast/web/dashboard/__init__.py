@@ -15,6 +15,7 @@ from cohortcast.web.dashboard import (
     activations,
     cohort_form,
     cohorts,
+    delivery,
     integrations,
     signin,
     snippet,
@@ -32,6 +33,7 @@ def build_dashboard_router() -> APIRouter:
     # cohort_form before cohorts: '/cohorts/new' must win over '/cohorts/{id}'.
     for module in (signin, integrations, cohort_form, cohorts, activations, snippet):
         router.include_router(module.router)
+    router.include_router(delivery.router)
     router.include_router(troubleshooting.router)
     router.add_api_route(STATIC_PREFIX + "/{name}", _asset, include_in_schema=False)
     return router

@@ -13,9 +13,16 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
+from cohortcast.delivery.overview import (
+    ManagedAudience,
+    audiences_of_cohort,
+    delivery_overview,
+    has_credentials,
+)
 from cohortcast.store import activations, cohorts, integrations
 from cohortcast.store.errors import ConflictError
 from cohortcast.web.api.cohorts import CohortOut, cohort_views
+from cohortcast.web.dashboard import delivery_words
 from cohortcast.web.dashboard.cohort_words import describe
 from cohortcast.web.dashboard.forms import SubmissionDep, ViewerDep
 from cohortcast.web.dashboard.rendering import (
@@ -68,6 +75,7 @@ def cohort_page(request: Request, cohort_id: str, viewer: ViewerDep) -> Response
         cohort = cohorts.get_cohort(session, viewer.workspace_id, cohort_id)
         view = cohort_views(session, viewer.workspace_id, [cohort])[0]
         default_tag_id = _default_tag_id(session, viewer.workspace_id)
+        audiences = _audiences(session, viewer.workspace_id, view.code)
     return render(
         request,
         "cohort.html",
@@ -79,6 +87,8 @@ def cohort_page(request: Request, cohort_id: str, viewer: ViewerDep) -> Response
         summary=describe(view.definition),
         routed=_routed(view, default_tag_id),
         default_tag_id=default_tag_id,
+        audiences=audiences,
+        words=delivery_words,
     )
 
 
@@ -155,6 +165,17 @@ def _delete_page(
 def _default_tag_id(session: Session, workspace_id: str) -> str | None:
     integration = integrations.find_pinterest_integration(session, workspace_id)
     return integration.tag_id if integration else None
+
+
+def _audiences(
+    session: Session, workspace_id: str, cohort_code: str
+) -> list[ManagedAudience] | None:
+    """The cohort's Pinterest audiences; None when server-side delivery is off."""
+    integration = integrations.find_pinterest_integration(session, workspace_id)
+    if integration is None or not has_credentials(session, integration.id):
+        return None
+    overview = delivery_overview(session, integration, outbox=False)
+    return audiences_of_cohort([overview], cohort_code)
 
 
 def _routed(view: CohortOut, default_tag_id: str | None) -> list[RoutedTagId]:
