@@ -7,6 +7,7 @@ since ingestion handles many batches per transaction.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,13 +17,10 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from cohortcast.collection.bulk import BulkStatement, Row, insert_statement
 from cohortcast.collection.change_hooks import run_change_hooks
 from cohortcast.engine import Change, CohortSet, UserState
-from cohortcast.store.collection_models import (
-    Membership,
-    MembershipChange,
-    Profile,
-)
+from cohortcast.store.collection_models import Profile
 
 if TYPE_CHECKING:
     # Only for annotations: batches imports modules that import this one.
@@ -31,10 +29,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_MAIDS = 10
-
-_PROFILES: Table = Profile.__table__  # type: ignore[assignment]
-_MEMBERSHIPS: Table = Membership.__table__  # type: ignore[assignment]
-_CHANGES: Table = MembershipChange.__table__  # type: ignore[assignment]
 
 _FIND_PROFILES = (
     select(
@@ -53,19 +47,51 @@ _FIND_PROFILES = (
     .order_by(Profile.profile_key)
 )
 
-_SAVE_PROFILE = (
-    _PROFILES.update()
-    .where(_PROFILES.c.id == bindparam("profile_id"))
-    .values(
-        state=bindparam("state"),
-        next_change_time=bindparam("wake"),
-        updated_at=bindparam("now"),
-    )
+_CREATE_PROFILES = insert_statement(
+    "profiles",
+    [("workspace_id", "text"), ("profile_key", "text"), ("updated_at", "bigint")],
+    skip_conflicts=True,
 )
 
-_DROP_MEMBERSHIP = _MEMBERSHIPS.delete().where(
-    _MEMBERSHIPS.c.profile_id == bindparam("profile_id"),
-    _MEMBERSHIPS.c.cohort_code == bindparam("code"),
+# Rows are (profile id, state as JSON text, next change time, now).
+_SAVE_STATES = BulkStatement(
+    postgresql="UPDATE profiles SET state = saved.state,"
+    " next_change_time = saved.wake, updated_at = saved.now"
+    " FROM unnest(%s::bigint[], %s::json[], %s::bigint[], %s::bigint[])"
+    " AS saved(id, state, wake, now) WHERE profiles.id = saved.id",
+    sqlite="UPDATE profiles SET state = ?2, next_change_time = ?3, updated_at = ?4"
+    " WHERE id = ?1",
+)
+
+_RECORD_CHANGES = insert_statement(
+    "membership_changes",
+    [
+        ("workspace_id", "text"),
+        ("profile_id", "bigint"),
+        ("cohort_code", "text"),
+        ("kind", "text"),
+        ("time", "bigint"),
+    ],
+)
+
+_ADD_MEMBERSHIPS = insert_statement(
+    "memberships",
+    [
+        ("profile_id", "bigint"),
+        ("cohort_code", "text"),
+        ("workspace_id", "text"),
+        ("entered_at", "bigint"),
+    ],
+    skip_conflicts=True,
+)
+
+# Rows are (profile id, cohort code).
+_DROP_MEMBERSHIPS = BulkStatement(
+    postgresql="DELETE FROM memberships USING unnest(%s::bigint[], %s::text[])"
+    " AS dropped(profile_id, cohort_code)"
+    " WHERE memberships.profile_id = dropped.profile_id"
+    " AND memberships.cohort_code = dropped.cohort_code",
+    sqlite="DELETE FROM memberships WHERE profile_id = ? AND cohort_code = ?",
 )
 
 DialectInsert = postgresql.Insert | sqlite.Insert
@@ -118,14 +144,8 @@ def lock_profiles(
     rows = {row.profile_key: row for row in session.execute(query, parameters)}
     missing = [key for key in keys if key not in rows]
     if missing:
-        create = dialect_insert(session, _PROFILES).on_conflict_do_nothing()
-        session.execute(
-            create,
-            [
-                {"workspace_id": workspace_id, "profile_key": key, "updated_at": now}
-                for key in missing
-            ],
-        )
+        rows_to_create = [(workspace_id, key, now) for key in missing]
+        _CREATE_PROFILES.run(session.connection(), rows_to_create)
         parameters["profile_keys"] = missing
         rows.update(
             (row.profile_key, row) for row in session.execute(query, parameters)
@@ -163,15 +183,15 @@ def save_profiles(
     """Write each profile's state and wake-up time, and record its changes."""
     if not profiles:
         return
-    session.connection().execute(
-        _SAVE_PROFILE,
+    _SAVE_STATES.run(
+        session.connection(),
         [
-            {
-                "profile_id": profile.id,
-                "state": profile.state.to_json(),
-                "wake": cohorts.next_change_time(profile.state),
-                "now": now,
-            }
+            (
+                profile.id,
+                json.dumps(profile.state.to_json(), separators=(",", ":")),
+                cohorts.next_change_time(profile.state),
+                now,
+            )
             for profile in profiles
         ],
     )
@@ -189,42 +209,26 @@ def record_changes(
     """Append the profiles' changes to the history and bring ``memberships``
     in line with their members now."""
     connection = session.connection()
-    connection.execute(
-        _CHANGES.insert(),
+    _RECORD_CHANGES.run(
+        connection,
         [
-            {
-                "workspace_id": workspace_id,
-                "profile_id": profile.id,
-                "cohort_code": change.cohort,
-                "kind": change.kind,
-                "time": change.time,
-            }
+            (workspace_id, profile.id, change.cohort, change.kind, change.time)
             for profile in profiles
             for change in profile.changes
         ],
     )
 
-    dropped: list[dict[str, object]] = []
-    added: list[dict[str, object]] = []
+    dropped: list[Row] = []
+    added: list[Row] = []
     for profile in profiles:
         members = cohorts.members(profile.state)
         entered = {c.cohort: c.time for c in profile.changes if c.kind == "entry"}
         for code in sorted(profile.members_before - members):
-            dropped.append({"profile_id": profile.id, "code": code})
+            dropped.append((profile.id, code))
         for code in sorted(members - profile.members_before):
-            added.append(
-                {
-                    "profile_id": profile.id,
-                    "cohort_code": code,
-                    "workspace_id": workspace_id,
-                    "entered_at": entered.get(code, 0),
-                }
-            )
-    if dropped:
-        connection.execute(_DROP_MEMBERSHIP, dropped)
-    if added:
-        insert = dialect_insert(session, _MEMBERSHIPS).on_conflict_do_nothing()
-        connection.execute(insert, added)
+            added.append((profile.id, code, workspace_id, entered.get(code, 0)))
+    _DROP_MEMBERSHIPS.run(connection, dropped)
+    _ADD_MEMBERSHIPS.run(connection, added)
     # Server-side delivery queues its outbox rows here, in this transaction.
     run_change_hooks(session, workspace_id, [(p.id, p.changes) for p in profiles])
 

@@ -29,6 +29,7 @@ from cohortcast.collection.batches import (
     Receipt,
     parse_collect_batch,
 )
+from cohortcast.collection.bulk import insert_statement
 from cohortcast.collection.cohort_sets import CohortSetCache
 from cohortcast.collection.evaluation import (
     dialect_insert,
@@ -54,6 +55,19 @@ _STORED_IDS = select(CollectedEvent.profile_key, CollectedEvent.event_id).where(
     CollectedEvent.event_id.in_(bindparam("event_ids", expanding=True)),
 )
 _LOOKUP_CHUNK = 2_000
+_INSERT_EVENTS = insert_statement(
+    "collected_events",
+    [
+        ("workspace_id", "text"),
+        ("profile_key", "text"),
+        ("event_id", "text"),
+        ("name", "text"),
+        ("time", "bigint"),
+        ("properties", "json"),
+        ("received_at", "bigint"),
+    ],
+    skip_conflicts=True,
+)
 _RECEIPTS: Table = ReceiptCounter.__table__  # type: ignore[assignment]
 
 
@@ -147,7 +161,8 @@ class Collector:
         each, in order, once committed. A database error rolls all back."""
         now = self.clock()
         with self.store.transaction() as session:
-            stamps = {key: find_config_stamp(session, key) for key, _ in batches}
+            keys = dict.fromkeys(key for key, _ in batches)
+            stamps = {key: find_config_stamp(session, key) for key in keys}
             by_workspace: dict[ConfigStamp, list[int]] = {}
             for position, (key, _) in enumerate(batches):
                 stamp = stamps[key]
@@ -231,9 +246,8 @@ def insert_events(
 
     The caller holds the lock of every profile in ``groups``
     (:func:`lock_profiles`), so no other transaction stores events for them
-    meanwhile and what the lookup does not find is new. The insert then goes
-    to the driver as is: building it through SQLAlchemy row by row cost more
-    CPU than the rest of the ingestion.
+    meanwhile and what the lookup does not find is new. The insert is one
+    statement (:mod:`cohortcast.collection.bulk`).
     """
     connection = session.connection()
     keys = sorted({group.profile_key for group in groups})
@@ -252,10 +266,7 @@ def insert_events(
                     event.properties_json,
                     now,
                 )
-    if new:
-        connection.exec_driver_sql(
-            _insert_sql(connection.dialect.name), list(new.values())
-        )
+    _INSERT_EVENTS.run(connection, list(new.values()))
     return set(new)
 
 
@@ -279,17 +290,6 @@ def _stored_event_ids(
         )
         stored.update((key, event_id) for key, event_id in rows)
     return stored
-
-
-def _insert_sql(dialect: str) -> str:
-    mark, properties = (
-        ("%s", "CAST(%s AS json)") if dialect == "postgresql" else ("?", "?")
-    )
-    return (
-        "INSERT INTO collected_events (workspace_id, profile_key, event_id, name,"
-        f" time, properties, received_at) VALUES ({mark}, {mark}, {mark}, {mark},"
-        f" {mark}, {properties}, {mark}) ON CONFLICT DO NOTHING"
-    )
 
 
 def count_receipts(
