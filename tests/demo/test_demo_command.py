@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from cohortcast.demo.seed import DEMO_ACCOUNTS
+from cohortcast.diagnostics import Report, run_diagnostics
 from cohortcast.store.database import open_store
 from cohortcast.store.routing import load_routing
 from cohortcast.store.workspaces import get_default_workspace
@@ -179,11 +180,45 @@ def test_browser_visitors_fill_audiences_per_account_and_ctrl_c_stops_everything
     assert hits["items"]
     assert {(hit["tid"], hit["ed"]["cohort_code"]) for hit in hits["items"]} <= routed
 
+    _assert_the_demo_passes_its_pinterest_checks(demo)
+
     children = _descendants(demo.process.pid)
     assert demo.stop_with_ctrl_c() == 0
     assert demo.output().rstrip().endswith("Stopped.")
     time.sleep(1)
     assert [pid for pid in children if _alive(pid)] == []
+
+
+def _report(data_dir: Path) -> Report:
+    store = open_store(f"sqlite:///{data_dir / 'cohortcast.db'}")
+    with store.read() as session:
+        workspace = get_default_workspace(session)
+        report = run_diagnostics(session, workspace.id, int(time.time() * 1000))
+    store.close()
+    return report
+
+
+def _assert_the_demo_passes_its_pinterest_checks(demo: RunningDemo) -> None:
+    """Test connection ran, the Tag IDs look nothing alike, and the members'
+    browsers have the cookie the site's stand-in for Pinterest's tag sets."""
+    routed = {code for _, code in _routed_pairs(demo.data_dir)}
+    deadline = time.monotonic() + 60
+    while True:
+        report = _report(demo.data_dir)
+        identifiable = [
+            check
+            for check in report.checks
+            if check.id.startswith("audience_size.identifiable.")
+        ]
+        if len(identifiable) == len(routed) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+
+    statuses = {check.id: check.status for check in report.checks}
+    assert statuses["cohorts.tag_in_ad_account"] == "ok"
+    assert statuses["routing.typos"] == "ok"
+    assert [check.status for check in identifiable] == ["ok"] * len(routed)
+    assert "Test connection passed" in demo.output()
 
 
 @pytest.mark.timeout(120)
@@ -199,7 +234,8 @@ def test_without_a_browser_visitors_go_to_the_collect_endpoint_and_it_says_so(
 
     assert demo.stop_with_ctrl_c() == 0
     output = demo.output()
-    assert "sandbox audiences fill from browser traffic only" in output
+    assert "no pixel fires" in output
+    assert "(collect API)" in output
     assert "4 visitors" in output
     assert "Seeded a new demo workspace" in output
     time.sleep(1)

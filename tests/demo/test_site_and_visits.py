@@ -14,6 +14,7 @@ import pytest
 from cohortcast.demo.articles import ARTICLES, TOPICS
 from cohortcast.demo.processes import PortInUseError, check_ports_free
 from cohortcast.demo.site import article_urls, render_pages
+from cohortcast.demo.traffic import ServerSideVisitor
 from cohortcast.demo.visits import MAX_PAGES, MIN_PAGES, plan_visit
 
 SERVER = "http://127.0.0.1:8000"
@@ -40,6 +41,13 @@ def test_every_article_page_loads_the_sdk_with_its_page_properties() -> None:
             "topic": article.slug,
             "author": article.author,
         }
+
+
+def test_every_page_has_a_pinterest_tag_stand_in_that_sets_pin_unauth_first() -> None:
+    for page in render_pages(SERVER, "sdk_demo").values():
+        text = page.decode()
+        assert 'document.cookie = "_pin_unauth=' in text
+        assert text.index("_pin_unauth") < text.index("cohortcast.js")
 
 
 def test_the_index_links_every_article() -> None:
@@ -77,3 +85,16 @@ def test_a_busy_port_names_the_option_to_change() -> None:
 
         with pytest.raises(PortInUseError, match=f"Port {port} .* --sandbox-port"):
             check_ports_free("127.0.0.1", {"--sandbox-port": port})
+
+
+def test_server_side_visitors_report_signals_and_hashed_emails_when_signed_in() -> None:
+    rng = random.Random(7)
+
+    fields = [ServerSideVisitor.draw(rng).batch_fields() for _ in range(200)]
+
+    signed_in = [str(f["email_sha256"]) for f in fields if "email_sha256" in f]
+    assert 60 < len(signed_in) < 140
+    assert all(re.fullmatch("[0-9a-f]{64}", digest) for digest in signed_in)
+    signals = [f["signals"] for f in fields]
+    assert all(isinstance(s, dict) and s["consent"] is True for s in signals)
+    assert sum(isinstance(s, dict) and s["pinterest_cookie"] for s in signals) > 150

@@ -71,7 +71,7 @@ _PORT = click.IntRange(1, 65535)
 )
 @click.option(
     "--concurrency",
-    default=8,
+    default=DemoOptions.concurrency,
     show_default=True,
     type=click.IntRange(1, 64),
     help="Visitors reading at the same time.",
@@ -189,9 +189,12 @@ def _traffic_text(started: DemoStarted) -> str:
     if started.traffic_mode == "browser":
         return f"real browser sessions ({started.traffic_reason})."
     return (
-        f"server-side, posted to the collect endpoint ({started.traffic_reason}). "
-        "Cohort sizes grow in the dashboard, but sandbox audiences fill from "
-        "browser traffic only: without a browser no pixel fires."
+        f"server-side events API, posted to the collect endpoint "
+        f"({started.traffic_reason}), half the readers signed in (hashed "
+        "emails).\n    Cohort sizes grow in the dashboard, and the server sends "
+        "signed-in members to the customer lists of the ad account it has "
+        "credentials for; no browser runs the SDK, so no pixel fires and the "
+        "VISITOR audiences stay at 0."
     )
 
 
@@ -224,12 +227,17 @@ async def _drive_traffic(plan: TrafficPlan) -> None:
 
 
 def _delivery_text(started: DemoStarted) -> str:
-    if started.server_side_delivery:
-        return (
-            f"on, to sandbox ad account {DEMO_ACCOUNTS[0].id} (the server keeps "
-            "its audiences, customer lists and Conversions API events)."
-        )
-    return "not in this version; the demo made the audiences itself."
+    delivery = started.delivery
+    if not delivery.enabled:
+        return "not in this version; the demo made the audiences itself."
+    text = (
+        f"on, to sandbox ad account {DEMO_ACCOUNTS[0].id} (the server keeps "
+        "its audiences, customer lists and Conversions API events)."
+    )
+    if delivery.connection is None:
+        return text + " Test connection did not answer; see server.log."
+    verdict = "passed" if delivery.connection_ok else "FAILED"
+    return f"{text}\n    Test connection {verdict}: {delivery.connection}"
 
 
 COMMANDS = [demo, demo_traffic]

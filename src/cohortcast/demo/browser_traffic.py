@@ -137,13 +137,14 @@ class BrowserTraffic:
 
     async def _forget_visitor(self, page: Any, devtools: Any) -> None:
         # A fresh browser context per visitor costs about a second of CPU on a
-        # 2-core machine; clearing the site's storage makes the SDK start a
-        # new visitor just as well. Leaving the page first lets it send its
+        # 2-core machine; clearing the site's storage and cookies makes the
+        # SDK start a new visitor, and the site's Pinterest tag a new
+        # _pin_unauth, just as well. Leaving the page first lets it send its
         # last batch (a keepalive request that survives the navigation).
         await page.goto("about:blank")
         await devtools.send(
             "Storage.clearDataForOrigin",
-            {"origin": self._site_origin, "storageTypes": "local_storage"},
+            {"origin": self._site_origin, "storageTypes": "local_storage,cookies"},
         )
 
 

@@ -33,6 +33,7 @@ class TrafficDrive:
         self._cohort_names = cohort_names
         self._log_path = options.data_dir / "traffic.log"
         self._process = TrafficProcess(plan, self._log_path)
+        self._source = "browsers" if plan.mode == "browser" else "collect API"
         self.stats = TrafficStats()
 
     async def run(self, stop: asyncio.Event) -> TrafficStats:
@@ -75,7 +76,9 @@ class TrafficDrive:
             progress = await read_progress(http, self._options.urls.sandbox)
         except (httpx.HTTPError, ValueError, KeyError) as error:
             return f"The sandbox did not answer ({error!r}); see its log."
-        return progress_line(elapsed, self.stats, progress, self._cohort_names)
+        return progress_line(
+            elapsed, self.stats, progress, self._cohort_names, self._source
+        )
 
     def _done_note(self, traffic: asyncio.Task[None]) -> str:
         error = None if traffic.cancelled() else traffic.exception()

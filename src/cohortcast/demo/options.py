@@ -23,7 +23,7 @@ class DemoOptions:
     visitors: int | None = None
     duration: float | None = None
     use_browser: bool = True
-    concurrency: int = 8
+    concurrency: int = 12
     seed: int = 7
     progress_interval: float = 10.0
 

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from cohortcast.demo.audiences import sync_demo_audiences
 from cohortcast.demo.browser_traffic import chromium_available
-from cohortcast.demo.delivery import connect_server_side_delivery
+from cohortcast.demo.delivery import ServerSideDelivery, connect_server_side_delivery
 from cohortcast.demo.drive import TrafficDrive
 from cohortcast.demo.options import DATABASE_FILE, KEY_FILE, DemoOptions, DemoUrls
 from cohortcast.demo.processes import ChildProcess, check_ports_free
@@ -29,6 +29,8 @@ from cohortcast.store.database import open_store
 
 logger = logging.getLogger(__name__)
 
+AUDIENCE_REFRESH_SECONDS = 15
+
 
 @dataclass(frozen=True)
 class DemoStarted:
@@ -40,7 +42,7 @@ class DemoStarted:
     traffic_mode: str
     traffic_reason: str
     audiences_by_account: dict[str, int]
-    server_side_delivery: bool
+    delivery: ServerSideDelivery
     log_dir: str
 
 
@@ -106,7 +108,7 @@ async def run_demo(
                 traffic_mode=plan.mode,
                 traffic_reason=plan.reason,
                 audiences_by_account=audiences,
-                server_side_delivery=delivery,
+                delivery=delivery,
                 log_dir=str(options.data_dir),
             )
         )
@@ -181,6 +183,9 @@ def server_environment(options: DemoOptions) -> dict[str, str]:
         ENVIRONMENT["pinterest_pixel_url"]: options.urls.pixel,
         # Every collected batch would log a line; the demo's own lines matter.
         ENVIRONMENT["log_level"]: "WARNING",
+        # The audiences fill within minutes; the Troubleshooting page should
+        # show their sizes as they grow, not five minutes late.
+        ENVIRONMENT["audience_refresh_seconds"]: str(AUDIENCE_REFRESH_SECONDS),
     }
     # Server-side delivery, where this version has it, goes to the sandbox too.
     if "pinterest_api_url" in ENVIRONMENT:

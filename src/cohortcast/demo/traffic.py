@@ -2,14 +2,19 @@
 
 Browser sessions (:mod:`cohortcast.demo.browser_traffic`) are the real thing.
 Without Chromium the demo sends the same page views straight to the server's
-collect endpoint, as a server-side integration would: cohorts fill and sizes
-show in the dashboard, but no browser runs the SDK, so no pixel reaches the
-sandbox.
+collect endpoint, as a publisher's own server or app would: with the
+signals the SDK would report (the site's Pinterest cookie, consent) and, for
+signed-in readers, a hashed email. Cohorts fill and sizes show in the
+dashboard, and the server delivers the signed-in members to Pinterest
+(customer lists and Conversions API events); but no browser runs the SDK, so
+no pixel reaches the sandbox and its VISITOR audiences stay empty.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import json
 import logging
 import random
@@ -99,6 +104,44 @@ def build_source(plan: TrafficPlan) -> TrafficSource:
     )
 
 
+# A server-side integration knows what the page's request carried: the
+# first-party _pin_unauth cookie that the site's Pinterest tag set (missing
+# where a browser blocks it), and the reader's account when signed in.
+PINTEREST_COOKIE_SHARE = 0.9
+SIGNED_IN_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class ServerSideVisitor:
+    """What a server knows about one visitor besides the pages."""
+
+    visitor_id: str
+    pinterest_cookie: bool
+    email_sha256: str | None
+
+    @classmethod
+    def draw(cls, rng: random.Random) -> ServerSideVisitor:
+        """A new visitor: a cookie for most, a hashed email for the signed in."""
+        visitor_id = "v_" + secrets.token_hex(8)
+        cookie = rng.random() < PINTEREST_COOKIE_SHARE
+        email = None
+        if rng.random() < SIGNED_IN_SHARE:
+            # The SDK's identify() hashes the same way: trimmed, lower case.
+            address = f"reader-{visitor_id[2:]}@example.com"
+            email = hashlib.sha256(address.encode()).hexdigest()
+        return cls(visitor_id, cookie, email)
+
+    def batch_fields(self) -> dict[str, object]:
+        """The batch's visitor, signals and identity, as the SDK sends them."""
+        fields: dict[str, object] = {
+            "visitor_id": self.visitor_id,
+            "signals": {"pinterest_cookie": self.pinterest_cookie, "consent": True},
+        }
+        if self.email_sha256 is not None:
+            fields["email_sha256"] = self.email_sha256
+        return fields
+
+
 class CollectTraffic:
     """Page views posted to ``POST /collect/v1/{sdk_key}/events``, one batch each.
 
@@ -140,38 +183,55 @@ class CollectTraffic:
                     return
                 self._remaining -= 1
             plan = plan_visit(self._rng, self._urls_by_topic)
-            visitor_id = "v_" + secrets.token_hex(8)
+            visitor = ServerSideVisitor.draw(self._rng)
             try:
-                for visit in plan:
-                    await self._send_page_view(http, visitor_id, visit)
-                    stats.page_views += 1
-                    await asyncio.sleep(visit.stay_seconds)
-                stats.visitors += 1
+                if await self._visit(http, visitor, plan, stats, stop):
+                    stats.visitors += 1
             except httpx.HTTPError as error:
                 stats.failed_visits += 1
                 logger.debug("A demo page view was not collected: %s", error)
 
-    async def _send_page_view(
-        self, http: httpx.AsyncClient, visitor_id: str, visit: PageVisit
-    ) -> None:
-        now = int(time.time() * 1000)
-        path = visit.url.split("/", 3)[-1]
-        category = path.split("/", 1)[0]
-        batch = {
-            "visitor_id": visitor_id,
-            "sent_at": now,
-            "events": [
-                {
-                    "id": "e_" + secrets.token_hex(8),
-                    "name": "Pageview",
-                    "time": now,
-                    "properties": {
-                        "url": visit.url,
-                        "path": "/" + path,
-                        "category": category,
-                    },
-                }
-            ],
-        }
-        response = await http.post(self._collect_url, json=batch)
-        response.raise_for_status()
+    async def _visit(
+        self,
+        http: httpx.AsyncClient,
+        visitor: ServerSideVisitor,
+        plan: list[PageVisit],
+        stats: TrafficStats,
+        stop: asyncio.Event,
+    ) -> bool:
+        """Send the plan's page views; False when ``stop`` cut the visit short."""
+        for visit in plan:
+            batch = page_view_batch(visitor, visit, int(time.time() * 1000))
+            response = await http.post(self._collect_url, json=batch)
+            response.raise_for_status()
+            stats.page_views += 1
+            # A reader may stay for seconds; Ctrl-C should not wait for them.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=visit.stay_seconds)
+            if stop.is_set():
+                return False
+        return True
+
+
+def page_view_batch(
+    visitor: ServerSideVisitor, visit: PageVisit, now: int
+) -> dict[str, object]:
+    """The collect batch for one page view at ``now`` (ms), as the SDK shapes it."""
+    path = visit.url.split("/", 3)[-1]
+    category = path.split("/", 1)[0]
+    return {
+        **visitor.batch_fields(),
+        "sent_at": now,
+        "events": [
+            {
+                "id": "e_" + secrets.token_hex(8),
+                "name": "Pageview",
+                "time": now,
+                "properties": {
+                    "url": visit.url,
+                    "path": "/" + path,
+                    "category": category,
+                },
+            }
+        ],
+    }
