@@ -105,6 +105,38 @@ def test_nothing_is_queued_for_a_cohort_that_is_not_activated(
         assert session.scalar(select(func.count()).select_from(OutboxRow)) == 0
 
 
+def test_a_cohort_routed_only_to_another_accounts_tag_id_is_not_sent(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    visit: Visit,
+    deliverer: Deliverer,
+    sandbox: Sandbox,
+) -> None:
+    travel = activate("Travel")
+    created = api.post(
+        "/api/v1/cohorts", json={"name": "Food", "definition": {"event": "Pageview"}}
+    )
+    other_account_tag = "2619573804216"
+    routed = api.post(
+        "/api/v1/activations",
+        json={
+            "integration": "pinterest",
+            "tag_id": other_account_tag,
+            "cohort_ids": [created.json()["id"]],
+        },
+    )
+    assert routed.status_code == 201, routed.text
+    deliver(deliverer)
+
+    visit("v_known", email_sha256=EMAIL_SHA256)
+    deliver(deliverer)
+
+    assert event_ids(sandbox) == [f"cc.{travel}.v_known.{START}"]
+    lists = [item.name for item in sandbox.state.customer_lists.values()]
+    assert lists == [f"Cohortcast cohort {travel} (EMAIL)"]
+
+
 def test_nothing_is_queued_without_credentials(
     integration: dict[str, Any],
     activate: Callable[..., str],

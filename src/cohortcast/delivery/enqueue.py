@@ -1,11 +1,19 @@
 """Membership changes become outbox rows, in the transaction that records them.
 
 Registered as a collection change hook: when a profile with a hashed email
-or MAID enters a cohort routed to a Tag ID of an integration with
-credentials, one Conversions API event is queued (event id
+or MAID enters a cohort routed to a Tag ID of the ad account an integration
+has credentials for, one Conversions API event is queued (event id
 ``cc.{cohort_code}.{visitor_id}.{entered_at_ms}``, the pixel's) and one
 customer-list ADD per identifier; an exit queues the REMOVEs. Profiles
 without a hashed identity queue nothing: Pinterest could not match them.
+
+A cohort routed only to an alternative Tag ID of another Pinterest account
+queues nothing either: that account is not the one these credentials reach,
+and its advertiser, not this one, is meant to get the cohort. The account's
+Tag IDs are the integration's default (Test connection checks it belongs)
+and those the audience sync found in the account (it stores audiences for
+those only), so an alternative Tag ID of the same account is served from
+its first sync on.
 """
 
 from __future__ import annotations
@@ -24,7 +32,11 @@ from cohortcast.collection.evaluation import dialect_insert
 from cohortcast.engine import Change
 from cohortcast.pinterest.ads import cohort_conversion_event
 from cohortcast.store.collection_models import Profile
-from cohortcast.store.delivery_models import OutboxRow, PinterestCredentials
+from cohortcast.store.delivery_models import (
+    OutboxRow,
+    PinterestAudience,
+    PinterestCredentials,
+)
 from cohortcast.store.models import Integration
 from cohortcast.store.routing import load_routing
 
@@ -51,11 +63,13 @@ def enqueue_changes(
     account = _credentialed_account(session, workspace_id)
     if account is None:
         return
-    integration_id, ad_account_id = account
+    integration_id, ad_account_id, default_tag_id = account
 
+    own_tag_ids = _own_tag_ids(session, integration_id, default_tag_id)
     routed = {
         code
         for route in load_routing(session, workspace_id)
+        if route["tag_id"] in own_tag_ids
         for code in route["cohort_codes"]
     }
     relevant = [
@@ -90,9 +104,9 @@ def enqueue_changes(
 
 def _credentialed_account(
     session: Session, workspace_id: str
-) -> tuple[str, str] | None:
+) -> tuple[str, str, str] | None:
     row = session.execute(
-        select(Integration.id, PinterestCredentials.ad_account_id)
+        select(Integration.id, PinterestCredentials.ad_account_id, Integration.tag_id)
         .join(
             PinterestCredentials, PinterestCredentials.integration_id == Integration.id
         )
@@ -104,7 +118,18 @@ def _credentialed_account(
     ).first()
     if row is None or row[1] is None:
         return None
-    return row[0], row[1]
+    return row[0], row[1], row[2]
+
+
+def _own_tag_ids(
+    session: Session, integration_id: str, default_tag_id: str
+) -> set[str]:
+    synced = session.scalars(
+        select(PinterestAudience.tag_id)
+        .where(PinterestAudience.integration_id == integration_id)
+        .distinct()
+    )
+    return {default_tag_id, *synced}
 
 
 def _identified(session: Session, profile_ids: Sequence[int]) -> dict[int, Identified]:
