@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import secrets
 import socket
 import threading
@@ -196,6 +197,17 @@ def cohortcast_server(
     server.should_exit = True
     thread.join(timeout=10)
     sock.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go: ``COHORTCAST_SCREENSHOT_DIR`` (set it to
+    docs/screenshots to refresh the docs' images), else a temporary folder."""
+    configured = os.environ.get("COHORTCAST_SCREENSHOT_DIR")
+    if configured:
+        Path(configured).mkdir(parents=True, exist_ok=True)
+        return Path(configured)
+    return tmp_path_factory.mktemp("screenshots")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

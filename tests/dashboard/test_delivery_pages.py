@@ -224,9 +224,9 @@ def test_an_audience_shows_pinterests_status_size_and_what_was_sent(
     assert "Ready Advertisers can target it" in row
     assert "1,234" in row
     assert "2 sent, 1 queued, 1 refused" in row
-    assert "2026-11-30 00:53:20 UTC" in row
+    assert "Last synced 2026-11-30 00:53:20 UTC" in text_of(page.text)
     assert "Refused: Pinterest refused the request and it is not retried." in row
-    assert "Pinterest said: Pinterest answered 400 (code 2) to PATCH /x: bad" in row
+    assert "Error: Pinterest answered 400 (code 2) to PATCH /x: bad" in row
     assert HASHED_EMAIL not in page.text
     assert FAKE_TOKEN not in page.text
     assert f"GET /api/v1/integrations/{world.integration_id}/audiences" in page.text
@@ -272,7 +272,7 @@ def test_a_failing_audience_sync_says_what_to_do(
     page = text_of(dashboard.get(AUDIENCES).text)
 
     assert "✗ Failing Pinterest refused the access token." in page
-    assert "Pinterest said: Pinterest answered 401 (code 2) to GET /x" in page
+    assert "Error: Pinterest answered 401 (code 2) to GET /x" in page
 
 
 def test_the_log_lists_exchanges_newest_first_in_words(

@@ -95,6 +95,7 @@ class DeliveryOverview:
     connection_checked_at: int | None
     audiences_error: str | None
     last_sync_failure: DeliveryLogEntry | None
+    ever_synced: bool
     next_sync_at: int | None
     conversions: OutboxCounts
     audiences: list[ManagedAudience]
@@ -168,6 +169,9 @@ def delivery_overview(
         ),
         audiences_error=sync_error,
         last_sync_failure=failure,
+        ever_synced=(
+            credentials is not None and credentials.audiences_synced_version is not None
+        ),
         next_sync_at=(
             credentials.audiences_next_sync_at
             if credentials and configured and has_token
@@ -270,8 +274,14 @@ def _managed_audiences(
         and credentials.audiences_synced_version == version
     )
 
+    def order(key: tuple[str, str]) -> tuple[bool, str, str]:
+        # The default Tag ID first, then by Tag ID; cohorts by name.
+        tag_id, code = key
+        name = cohorts.get(code, (None, code))[1] or code
+        return (tag_id != integration.tag_id, tag_id, name.casefold())
+
     managed = []
-    for tag_id, code in sorted(routed | stored.keys()):
+    for tag_id, code in sorted(routed | stored.keys(), key=order):
         row = stored.get((tag_id, code))
         cohort_id, cohort_name = cohorts.get(code, (None, None))
         managed.append(
