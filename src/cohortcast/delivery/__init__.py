@@ -8,5 +8,6 @@ audiences, customer lists and the Conversions API. See ``docs/delivery.md``.
 - :mod:`.sender`: one batch of rows becomes Ads API requests;
 - :mod:`.audiences`: VISITOR audiences kept in step with routing;
 - :mod:`.log`: the delivery log per integration;
+- :mod:`.overview`: what delivery holds for an integration, read for people;
 - :mod:`.worker`: ``deliver_due`` and the background loop.
 """
