@@ -13,7 +13,11 @@ help:
 	@echo "make test   lint, type-check and run every test"
 	@echo "make bench  run the benchmarks in bench/"
 
-$(STAMP): pyproject.toml
+# Installing compiles the cohort engine with mypyc (hatch_build.py), so an
+# edited engine is installed again; until then the engine runs as Python.
+ENGINE_SOURCES := $(wildcard src/cohortcast/engine/*.py)
+
+$(STAMP): pyproject.toml hatch_build.py tools/compile_engine.py $(ENGINE_SOURCES)
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
@@ -41,8 +45,8 @@ chromium:
 	fi
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff format --check src tests bench
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench tools hatch_build.py
+	$(VENV)/bin/ruff check src tests bench tools hatch_build.py
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy src
@@ -58,6 +62,8 @@ pytest: install chromium
 	  echo "PostgreSQL does not answer at 127.0.0.1:5432: its tests will be skipped"; \
 	fi; \
 	$(VENV)/bin/pytest
+	@echo "The engine's tests again, on the pure Python engine:"
+	COHORTCAST_ENGINE=python $(VENV)/bin/pytest -q tests/engine
 
 test: lint typecheck sdk-test pytest
 

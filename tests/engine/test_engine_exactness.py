@@ -9,6 +9,7 @@ Sum properties are integers here, so every partial sum is exact and the order
 in which amounts are added cannot matter (docs/cohorts.md, "Count and sum").
 """
 
+import importlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -17,9 +18,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cohortcast.engine import Change, CohortSet, Event, UserState
-from cohortcast.engine._history import _leaf_holds
-from cohortcast.engine._model import AllOf, AnyOf, Definition, Leaf, Not
+from cohortcast.engine import Change, CohortSet, Definition, Event, UserState
+
+# The modules of the implementation that runs (Python or compiled).
+_package = CohortSet.__module__.rpartition(".")[0]
+_leaf_holds = importlib.import_module(f"{_package}._history")._leaf_holds
+_model = importlib.import_module(f"{_package}._model")
+AllOf, AnyOf, Leaf, Not = _model.AllOf, _model.AnyOf, _model.Leaf, _model.Not
 
 # 500 examples run in seconds; set COHORTCAST_EXACTNESS_EXAMPLES=20000 for a
 # deeper search before changing the engine's semantics.

@@ -1,20 +1,21 @@
 """Parsing and validating single definitions and whole cohort sets."""
 
+import importlib
 import math
 
 import pytest
 
 from cohortcast.engine import CohortSet, DefinitionError, parse_definition, references
-from cohortcast.engine._model import (
-    AllOf,
-    CohortRef,
-    Count,
-    Leaf,
-    Not,
-    Predicate,
-    Sum,
-    Window,
+
+# The model classes of the implementation that runs (Python or compiled).
+_model = importlib.import_module(CohortSet.__module__.rpartition(".")[0] + "._model")
+AllOf, CohortRef, Count, Leaf = (
+    _model.AllOf,
+    _model.CohortRef,
+    _model.Count,
+    _model.Leaf,
 )
+Not, Predicate, Sum, Window = _model.Not, _model.Predicate, _model.Sum, _model.Window
 
 
 def _error(raw: object) -> str:

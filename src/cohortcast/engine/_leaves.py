@@ -439,8 +439,8 @@ class SumWindowLeaf(CompiledLeaf):
         pair is live (at or after ``oldest_live``)."""
         # totals[i] is the sum of the newest i buckets, added newest first.
         totals = [0.0]
-        for _, amount in reversed(pairs):
-            totals.append(totals[-1] + amount)
+        for index in range(len(pairs) - 1, -1, -1):
+            totals.append(totals[-1] + pairs[index][1])
         test, threshold = self.test, self.threshold
         holds_now = test(totals[-1], threshold)
         live = len(pairs)
@@ -465,15 +465,17 @@ class SumWindowLeaf(CompiledLeaf):
 def _live_total(pairs: list[list[Any]], oldest_live: int) -> float:
     """The sum of the live buckets, added newest first."""
     total = 0.0
-    for bucket, amount in reversed(pairs):
+    for index in range(len(pairs) - 1, -1, -1):
+        bucket, amount = pairs[index]
         if bucket < oldest_live:
             break
         total += amount
     return total
 
 
-def _compact(total: float) -> float:
-    """A whole total as an int, so ``120.0`` is stored as ``120``."""
+def _compact(total: float) -> int | float:
+    """A whole total as an int, so ``120.0`` is stored as ``120``. (The union
+    keeps mypyc from turning the int back into a float.)"""
     if isinstance(total, float) and total.is_integer() and abs(total) < 2**53:
         return int(total)
     return total
