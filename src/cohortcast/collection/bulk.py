@@ -35,10 +35,15 @@ class BulkStatement:
         if not rows:
             return
         if connection.dialect.name == "postgresql":
-            columns = tuple(list(column) for column in zip(*rows, strict=True))
-            connection.exec_driver_sql(self.postgresql, columns)
+            connection.exec_driver_sql(self.postgresql, as_arrays(rows))
         else:
             connection.exec_driver_sql(self.sqlite, list(rows))
+
+
+def as_arrays(rows: Sequence[Row]) -> tuple[list[object], ...]:
+    """The parameters of a PostgreSQL statement over ``rows``: one list per
+    column."""
+    return tuple(list(column) for column in zip(*rows, strict=True))
 
 
 def insert_statement(

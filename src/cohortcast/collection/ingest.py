@@ -29,7 +29,7 @@ from cohortcast.collection.batches import (
     Receipt,
     parse_collect_batch,
 )
-from cohortcast.collection.bulk import insert_statement
+from cohortcast.collection.bulk import Row, as_arrays, insert_statement
 from cohortcast.collection.cohort_sets import CohortSetCache
 from cohortcast.collection.evaluation import (
     dialect_insert,
@@ -68,6 +68,7 @@ _INSERT_EVENTS = insert_statement(
     ],
     skip_conflicts=True,
 )
+_INSERT_NEW_EVENTS = f"{_INSERT_EVENTS.postgresql} RETURNING profile_key, event_id"
 _RECEIPTS: Table = ReceiptCounter.__table__  # type: ignore[assignment]
 
 
@@ -246,18 +247,17 @@ def insert_events(
 
     The caller holds the lock of every profile in ``groups``
     (:func:`lock_profiles`), so no other transaction stores events for them
-    meanwhile and what the lookup does not find is new. The insert is one
-    statement (:mod:`cohortcast.collection.bulk`).
+    meanwhile. On PostgreSQL the insert itself returns the rows that were
+    new; on SQLite, where a lookup costs no round trip and the driver's
+    ``executemany`` returns no rows, stored ids are looked up first.
     """
     connection = session.connection()
-    keys = sorted({group.profile_key for group in groups})
-    stored = _stored_event_ids(connection, workspace_id, keys, groups)
-    new: dict[tuple[str, str], tuple[object, ...]] = {}
+    rows: dict[tuple[str, str], Row] = {}
     for group in groups:
         for event in group.events:
-            key = (group.profile_key, event.id)
-            if key not in stored and key not in new:
-                new[key] = (
+            rows.setdefault(
+                (group.profile_key, event.id),
+                (
                     workspace_id,
                     group.profile_key,
                     event.id,
@@ -265,9 +265,22 @@ def insert_events(
                     event.time,
                     event.properties_json,
                     now,
-                )
-    _INSERT_EVENTS.run(connection, list(new.values()))
-    return set(new)
+                ),
+            )
+    if not rows:
+        return set()
+
+    if connection.dialect.name == "postgresql":
+        inserted = connection.exec_driver_sql(
+            _INSERT_NEW_EVENTS, as_arrays(list(rows.values()))
+        )
+        return {(key, event_id) for key, event_id in inserted}
+
+    keys = sorted({group.profile_key for group in groups})
+    stored = _stored_event_ids(connection, workspace_id, keys, groups)
+    new = [row for key, row in rows.items() if key not in stored]
+    _INSERT_EVENTS.run(connection, new)
+    return set(rows) - stored
 
 
 def _stored_event_ids(
