@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -127,6 +128,31 @@ def test_an_oversized_body_answers_413_before_it_is_read(
 
     assert response.status_code == 413
     assert "1048576 bytes" in response.json()["detail"]
+
+
+def test_a_chunked_body_over_the_limit_answers_413_with_cors(
+    client: TestClient, collect_path: str
+) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(17):
+            yield b" " * 65_536
+
+    response = client.post(
+        collect_path, content=chunks(), headers={"Origin": "https://a.example"}
+    )
+
+    assert response.status_code == 413
+    assert "1048576 bytes" in response.json()["detail"]
+    assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_other_methods_on_the_collect_path_answer_405(
+    client: TestClient, collect_path: str
+) -> None:
+    response = client.get(collect_path)
+
+    assert response.status_code == 405
+    assert response.json() == {"detail": f"GET is not allowed on {collect_path}."}
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_api_route("/healthz", _health, include_in_schema=False)
     app.include_router(build_dashboard_router())
     # Middleware added last runs first: the body limit before anything reads
-    # a body, CORS around everything public, config.json inside CORS.
+    # a body, CORS around everything public, config.json and collect inside CORS.
+    app.add_middleware(collect.CollectMiddleware)
     app.add_middleware(sdk.SdkConfigMiddleware)
     app.add_middleware(PublicCorsMiddleware)
     app.add_middleware(
