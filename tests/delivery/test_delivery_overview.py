@@ -105,6 +105,7 @@ def test_the_log_api_can_keep_only_failed_exchanges(
     assert len(everything) > 1
     assert [item["status"] for item in failed] == [503]
     assert refused.status_code == 422
+    assert '"sometimes"' in refused.json()["detail"]
 
 
 def test_a_connection_test_goes_to_the_delivery_log(
