@@ -251,7 +251,10 @@ def test_a_routed_cohort_without_an_audience_says_why(
         f"Travel readers {world.code} {OTHER_TAG_ID} None",
     ]
     assert "Ready" in after_sync[0]
-    assert "Other account This Tag ID is not one of the ad account's" in after_sync[1]
+    assert (
+        "Other account This Tag ID belongs to another Pinterest account"
+        in (after_sync[1])
+    )
 
 
 def test_a_failing_audience_sync_says_what_to_do(

@@ -66,16 +66,16 @@ def outlook_words(outlook: str) -> Status:
         return Status(
             "Not created yet",
             "pending",
-            "The next audience sync creates it (within 5 minutes of a change).",
+            "The next delivery pass creates it, within seconds of the change.",
         )
     if outlook == "not_in_ad_account":
         return Status(
             "Other account",
-            "warning",
-            "This Tag ID is not one of the ad account's conversion tags, so its "
-            "audience lives in another Pinterest account that these credentials "
-            "cannot reach. Create the audience there by hand, or route the "
-            "cohort to a Tag ID of this ad account.",
+            "info",
+            "This Tag ID belongs to another Pinterest account, which these "
+            "credentials cannot reach: browsers still send the cohort to it, and "
+            "the audience is made in that account. Nothing to do unless the Tag "
+            "ID should be one of this ad account's.",
         )
     return Status(
         "No longer routed",
