@@ -57,7 +57,7 @@ _CREATE_PROFILES = insert_statement(
 _SAVE_STATES = BulkStatement(
     postgresql="UPDATE profiles SET state = saved.state,"
     " next_change_time = saved.wake, updated_at = saved.now"
-    " FROM unnest(%s::bigint[], %s::json[], %s::bigint[], %s::bigint[])"
+    " FROM unnest(%b::bigint[], %b::json[], %b::bigint[], %b::bigint[])"
     " AS saved(id, state, wake, now) WHERE profiles.id = saved.id",
     sqlite="UPDATE profiles SET state = ?2, next_change_time = ?3, updated_at = ?4"
     " WHERE id = ?1",
@@ -87,7 +87,7 @@ _ADD_MEMBERSHIPS = insert_statement(
 
 # Rows are (profile id, cohort code).
 _DROP_MEMBERSHIPS = BulkStatement(
-    postgresql="DELETE FROM memberships USING unnest(%s::bigint[], %s::text[])"
+    postgresql="DELETE FROM memberships USING unnest(%b::bigint[], %b::text[])"
     " AS dropped(profile_id, cohort_code)"
     " WHERE memberships.profile_id = dropped.profile_id"
     " AND memberships.cohort_code = dropped.cohort_code",
