@@ -219,10 +219,12 @@ def _audience(snapshot: Snapshot, facts: PinterestFacts, cohort: CohortFacts) ->
             title,
             "warning",
             evidence,
-            "Wait: Cohortcast syncs audiences every 5 minutes, and Pinterest needs "
-            "a few hours and at least 100 matched people before an audience is "
-            "READY. If an audience is still missing after a sync, give the token "
-            "the ads:write scope in Settings > Integrations > Pinterest.",
+            "Wait: Cohortcast reads audiences back from Pinterest every "
+            "COHORTCAST_AUDIENCE_REFRESH_SECONDS (5 minutes unless set), and "
+            "Pinterest needs a few hours and at least 100 matched people before "
+            "an audience is READY. If an audience is still missing after a sync, "
+            "give the token the ads:write scope in Settings > Integrations > "
+            "Pinterest.",
         )
     if len(elsewhere) == len(tag_ids):
         # These credentials cannot see that account: nothing to check here,
