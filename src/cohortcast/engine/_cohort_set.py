@@ -169,12 +169,8 @@ class CohortSet:
         route = self._routes.get(event.name)
         if route is None:
             return []
-        properties, time = event.properties, event.time
-        flipped = [
-            leaf.key
-            for leaf in route.matching(properties)
-            if leaf.update(state, time, now, properties)
-        ]
+        flipped: list[str] = []
+        route.record(state, event.time, now, event.properties, flipped)
         if route.windowed:
             flips = state.flips
             state.wake = min(flips.values()) if flips else None

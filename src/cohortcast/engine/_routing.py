@@ -9,9 +9,13 @@ leaves filed under its value.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ._leaves import CompiledLeaf
 from ._predicates import Matcher, PropertyReader, compile_where, property_reader
+
+if TYPE_CHECKING:
+    from ._state import UserState
 
 
 class Route:
@@ -59,19 +63,31 @@ class Route:
             for path, by_value in filed.items()
         )
 
-    def matching(self, properties: Mapping[str, object]) -> list[CompiledLeaf]:
-        """The leaves whose predicates all hold for these properties."""
-        found = list(self.always)
+    def record(
+        self,
+        state: UserState,
+        time: int,
+        now: int,
+        properties: Mapping[str, object],
+        flipped: list[str],
+    ) -> None:
+        """Update every leaf whose predicates all hold for these properties;
+        append to ``flipped`` the keys of those whose truth at ``now`` changed."""
+        for leaf in self.always:
+            if leaf.update(state, time, now, properties):
+                flipped.append(leaf.key)
         for leaf, matches in self.tested:
-            if matches(properties):
-                found.append(leaf)
+            if matches(properties) and leaf.update(state, time, now, properties):
+                flipped.append(leaf.key)
         for read, by_value in self.indexed:
             value = read(properties)
-            if isinstance(value, str):
-                for leaf, rest in by_value.get(value, ()):
-                    if rest is None or rest(properties):
-                        found.append(leaf)
-        return found
+            if not isinstance(value, str):
+                continue
+            for leaf, rest in by_value.get(value, ()):
+                if (rest is None or rest(properties)) and leaf.update(
+                    state, time, now, properties
+                ):
+                    flipped.append(leaf.key)
 
 
 def routes(leaves: Iterable[CompiledLeaf]) -> dict[str, Route]:
