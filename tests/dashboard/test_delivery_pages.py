@@ -325,6 +325,7 @@ def test_the_log_pages_with_an_older_link_and_back_to_the_newest(
     last = dashboard.get(LOG, params={"before": older_again.group(1)})
 
     seen = [rows_of(page.text) for page in (first, second, last)]
+    assert f"/deliveries?before={older.group(1)}</code>" in second.text
     assert [len(rows) for rows in seen] == [50, 50, 20]
     times = [row.split(" UTC")[0] for rows in seen for row in rows]
     assert times == sorted(set(times), reverse=True)

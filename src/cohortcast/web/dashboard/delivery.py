@@ -10,6 +10,7 @@ calls Pinterest, so they load as fast as any other page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
@@ -115,7 +116,9 @@ def log_page(request: Request, viewer: ViewerDep) -> Response:
     twin = None
     if integration is not None:
         twin = f"/api/v1/integrations/{integration.id}/deliveries"
-        twin += "?result=failed" if result == "failed" else ""
+        query = {"result": "failed"} if result == "failed" else {}
+        query |= {"before": str(before)} if before is not None else {}
+        twin += f"?{urlencode(query)}" if query else ""
     return render(
         request,
         "delivery_log.html",
