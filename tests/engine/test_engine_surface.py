@@ -41,6 +41,7 @@ def test_cohort_set_offers_the_documented_methods() -> None:
         "advance",
         "next_change_time",
         "members",
+        "leaf_keys",
         "evaluate_history",
     ):
         assert callable(getattr(engine.CohortSet, name)), name
@@ -97,3 +98,16 @@ def test_the_engine_says_which_implementation_runs() -> None:
         if engine.IMPLEMENTATION == "python"
         else "_cohortcast_engine."
     )
+
+
+def test_equal_leaves_share_a_key_across_cohorts_and_sets() -> None:
+    travel = {
+        "event": "Pageview",
+        "where": [{"property": "t", "op": "eq", "value": "x"}],
+    }
+    first = engine.CohortSet.compile({"a": travel, "b": {"not": travel}})
+    second = engine.CohortSet.compile({"c": {"any": [travel, {"event": "Buy"}]}})
+
+    assert len(first.leaf_keys()) == 1
+    assert first.leaf_keys() < second.leaf_keys()
+    assert len(second.leaf_keys()) == 2

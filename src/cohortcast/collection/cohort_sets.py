@@ -36,13 +36,9 @@ def compile_workspace(session: Session, workspace_id: str) -> CohortSet:
 
 
 def leaf_keys(cohorts: CohortSet) -> frozenset[str]:
-    """The keys under which the engine keeps per-leaf state for these cohorts.
-
-    Equal leaves share a key (and state) across cohorts and edits, so the
-    keys a new configuration adds are exactly the state a rebuild must fill.
-    """
-    # The engine exposes no public accessor for its leaves yet.
-    return frozenset(cohorts._leaves)
+    """The keys under which the engine keeps per-leaf state for these cohorts
+    (see ``CohortSet.leaf_keys``): what a rebuild must fill when they change."""
+    return cohorts.leaf_keys()
 
 
 OnCompile = Callable[[Session, str, CohortSet], None]

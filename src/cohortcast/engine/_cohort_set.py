@@ -82,6 +82,14 @@ class CohortSet:
             return frozenset(state.members)
         return frozenset(code for code in state.members if code in self.definitions)
 
+    def leaf_keys(self) -> frozenset[str]:
+        """The keys under which states keep per-leaf entries for these cohorts.
+
+        Equal leaves share a key (and state) across cohorts and edits, so the
+        keys a new set adds are exactly the entries a rebuild must fill.
+        """
+        return frozenset(self._leaves)
+
     def next_change_time(self, state: UserState) -> int | None:
         """The earliest time after the clock at which a leaf flips if no event
         arrives; a scheduler can call ``advance`` then. None when nothing will."""
