@@ -62,7 +62,6 @@ class CohortDelivery:
     conversions: OutboxCounts = field(default_factory=OutboxCounts)
     last_error: str | None = None
     last_error_retrying: bool = False
-    _last_error_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -187,6 +186,7 @@ def cohort_deliveries(
 ) -> dict[str, CohortDelivery]:
     """Cohort code -> the outbox rows of its customer lists and conversions."""
     by_code: dict[str, CohortDelivery] = defaultdict(CohortDelivery)
+    newest_error_id: dict[str, int] = {}
     for kind, code_of in ((CUSTOMER_LIST, _list_code), (CONVERSIONS, _event_code)):
         # One expression object for SELECT and GROUP BY: PostgreSQL matches
         # them by text, bound parameters included.
@@ -215,10 +215,11 @@ def cohort_deliveries(
             )
             .group_by(code, OutboxRow.state, OutboxRow.last_error)
         )
-        for key, state, error, newest_id in errors:
-            counted = by_code[_cohort(key)]
-            if newest_id > counted._last_error_id:
-                counted._last_error_id = newest_id
+        for key, state, error, row_id in errors:
+            cohort_code = _cohort(key)
+            if row_id > newest_error_id.get(cohort_code, 0):
+                newest_error_id[cohort_code] = row_id
+                counted = by_code[cohort_code]
                 counted.last_error = error
                 counted.last_error_retrying = state != "failed"
     return dict(by_code)
