@@ -32,6 +32,7 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
     """Run the Cohortcast server (management API, SDK, collection)."""
     import uvicorn
 
+    from cohortcast.engine import IMPLEMENTATION
     from cohortcast.web.app import create_app
 
     settings = _settings(host, port, database_url)
@@ -42,10 +43,11 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     app = create_app(settings)
     logger.info(
-        "Cohortcast serving on http://%s:%s with database %s",
+        "Cohortcast serving on http://%s:%s with database %s (%s cohort engine)",
         settings.host,
         settings.port,
         app.state.store.database_label,
+        IMPLEMENTATION,
     )
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None)
 
