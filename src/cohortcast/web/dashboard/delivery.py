@@ -79,33 +79,20 @@ def audiences_page(request: Request, viewer: ViewerDep) -> Response:
 @router.get(LOG)
 def log_page(request: Request, viewer: ViewerDep) -> Response:
     """The newest exchanges with Pinterest, all or only the failed ones."""
-    result = request.query_params.get("result", "all")
-    raw_before = request.query_params.get("before", "")
-    if result not in RESULTS:
-        return _bad_query(
-            request,
-            viewer,
-            f"Result {result!r} is not a filter of the delivery log; use 'all' "
-            "or 'failed'.",
-        )
-    before = _cursor(raw_before)
-    if raw_before and before is None:
-        return _bad_query(
-            request,
-            viewer,
-            f"Before {raw_before!r} is not a position in the delivery log; it "
-            "must be a whole number of 1 or more, as in the Older link.",
-        )
+    query = _log_query(request)
+    if isinstance(query, str):
+        return _bad_query(request, viewer, query)
+    result, before = query
 
-    integration, configured, entries, older = None, False, [], None
+    integration_id, configured, entries, older = None, False, [], None
     with store_of(request).read() as session:
         found = _pinterest_integrations(session, viewer)
         if found:
-            integration = found[0]
-            configured = has_credentials(session, integration.id)
+            integration_id = found[0].id
+            configured = has_credentials(session, integration_id)
             newest = log.newest(
                 session,
-                integration.id,
+                integration_id,
                 PAGE_SIZE + 1,
                 before,
                 failed_only=result == "failed",
@@ -113,28 +100,51 @@ def log_page(request: Request, viewer: ViewerDep) -> Response:
             entries = [_row(entry) for entry in newest[:PAGE_SIZE]]
             if len(newest) > PAGE_SIZE:
                 older = newest[PAGE_SIZE - 1].id
-    twin = None
-    if integration is not None:
-        twin = f"/api/v1/integrations/{integration.id}/deliveries"
-        query = {"result": "failed"} if result == "failed" else {}
-        query |= {"before": str(before)} if before is not None else {}
-        twin += f"?{urlencode(query)}" if query else ""
     return render(
         request,
         "delivery_log.html",
         viewer,
         title="Delivery log",
         section=SECTION,
-        api_twin=twin,
+        api_twin=_log_twin(integration_id, result, before),
         wide=True,
         page="log",
-        integration=integration,
+        integration_id=integration_id,
         configured=configured,
         entries=entries,
         result=result,
         before=before,
         older=older,
     )
+
+
+def _log_query(request: Request) -> tuple[str, int | None] | str:
+    """The filter and the position asked for, or why they cannot be."""
+    result = request.query_params.get("result", "all")
+    if result not in RESULTS:
+        return (
+            f"Result {result!r} is not a filter of the delivery log; use 'all' "
+            "or 'failed'."
+        )
+    raw_before = request.query_params.get("before", "")
+    before = _cursor(raw_before)
+    if raw_before and before is None:
+        return (
+            f"Before {raw_before!r} is not a position in the delivery log; it "
+            "must be a whole number of 1 or more, as in the Older link."
+        )
+    return result, before
+
+
+def _log_twin(
+    integration_id: str | None, result: str, before: int | None
+) -> str | None:
+    if integration_id is None:
+        return None
+    query = {"result": "failed"} if result == "failed" else {}
+    query |= {"before": str(before)} if before is not None else {}
+    twin = f"/api/v1/integrations/{integration_id}/deliveries"
+    return f"{twin}?{urlencode(query)}" if query else twin
 
 
 def _pinterest_integrations(session: Session, viewer: Viewer) -> list[Integration]:
