@@ -79,4 +79,4 @@ bench: install
 	@for b in sdk/bench/*.mjs; do [ -e "$$b" ] || continue; echo "== $$b"; node $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) sdk/node_modules sdk/dist .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) sdk/node_modules sdk/dist build .mypy_cache .ruff_cache .pytest_cache
