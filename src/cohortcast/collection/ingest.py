@@ -162,8 +162,11 @@ class Collector:
         each, in order, once committed. A database error rolls all back."""
         now = self.clock()
         with self.store.transaction() as session:
+            # On the Core connection: the ORM's handling of a plain select
+            # cost more than the lookup itself.
+            connection = session.connection()
             keys = dict.fromkeys(key for key, _ in batches)
-            stamps = {key: find_config_stamp(session, key) for key in keys}
+            stamps = {key: find_config_stamp(connection, key) for key in keys}
             by_workspace: dict[ConfigStamp, list[int]] = {}
             for position, (key, _) in enumerate(batches):
                 stamp = stamps[key]
