@@ -89,6 +89,18 @@ def test_huge_properties_are_rejected() -> None:
     assert "keep them under" in rejection(id="e2", properties={"a": "x" * 100_000})
 
 
+@pytest.mark.parametrize("number", [b"NaN", b"Infinity", b"-Infinity"])
+def test_properties_holding_nan_or_infinity_are_rejected(number: bytes) -> None:
+    raw = body(events=[event(), event(id="e2", properties={"x": 0})])
+    batch = parse_collect_batch(raw.replace(b'{"x": 0}', b'{"x": %s}' % number), LIMITS)
+
+    assert [e.id for e in batch.events] == ["e1"]
+    assert batch.rejected[0].detail == (
+        "events[1]: properties hold NaN or Infinity, which JSON does not allow;"
+        " send a number or null"
+    )
+
+
 def test_an_event_that_is_not_an_object_is_rejected() -> None:
     batch = parse_collect_batch(body(events=[event(), "Pageview"]), LIMITS)
     assert batch.rejected[0].detail == "events[1]: expected an object, got a string"

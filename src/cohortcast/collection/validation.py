@@ -154,7 +154,17 @@ def check_event(item: object, limits: TimeLimits) -> ValidEvent:
         raise ValueError(
             f"properties nest deeper than {MAX_PROPERTIES_DEPTH} levels; flatten them"
         )
-    encoded = json.dumps(properties, separators=(",", ":"), ensure_ascii=False)
+    try:
+        # NaN and Infinity parse, but PostgreSQL's json refuses them, which
+        # failed the whole batch (and its group commit) instead of this event.
+        encoded = json.dumps(
+            properties, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+    except ValueError:
+        raise ValueError(
+            "properties hold NaN or Infinity, which JSON does not allow;"
+            " send a number or null"
+        ) from None
     if len(encoded) > MAX_PROPERTIES_BYTES:
         raise ValueError(
             f"properties take {len(encoded)} characters as JSON; keep them under"
