@@ -6,12 +6,20 @@ schema of its own that is dropped afterwards) it seeds 50 cohorts of mixed
 shapes, starts ``cohortcast.web.app:create_app`` under uvicorn in its own
 process, and runs a load generator in another process: raw HTTP/1.1 over
 keep-alive sockets, batches of 50 events as the SDK sends them, many
-visitors. It reports events/s, request latency p50/p99, and where the time
-goes inside ingestion (measured in-process on the same store, with timers
-around each step). The last line is
-``collect_events_per_second_sqlite: <value> events/s``.
+visitors. The server answers after the commit that holds a batch's events
+and the states, memberships and changes its evaluation made, so every
+acknowledged event is durable and evaluated: nothing is left in a queue when
+the clock stops.
+
+It reports events/s, request latency p50/p99, the CPU time per batch of the
+server process and of the PostgreSQL backends serving it (read from /proc, so
+PostgreSQL must run on this machine), and where the time goes inside
+ingestion (measured in-process on the same store, with timers around each
+step). The last line is ``collect_events_per_second_sqlite: <value> events/s``
+(``..._postgresql`` with ``--database postgresql``).
 
     .venv/bin/python bench/bench_collect.py [--seconds 15] [--connections 16]
+        [--workers 2] [--database both|sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from sqlalchemy.engine import make_url
 
 from cohortcast.collection import ingest
 from cohortcast.collection.ingest import Collector, now_ms
+from cohortcast.engine import CohortSet
 from cohortcast.store import cohorts, workspaces
 from cohortcast.store.database import open_store
 
@@ -47,6 +56,9 @@ VISITORS = 20_000
 CATEGORIES = ["travel", "food", "sport", "tech", "news", "style", "home", "auto"]
 GROUP = 16
 POSTGRES_ENV = "COHORTCAST_TEST_POSTGRES_URL"
+# The PostgreSQL backends serving the benchmark carry this name, so their CPU
+# time can be told apart from other clients of the same server.
+APPLICATION_NAME = "cohortcast-bench"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -244,7 +256,6 @@ def server(database_url: str, workers: int) -> Iterator[tuple[int, int]]:
 
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of a process and its children so far, from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -254,8 +265,35 @@ def cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         if entry.name == str(pid) or fields[1] == str(pid):
-            total += (int(fields[11]) + int(fields[12])) / ticks
+            total += _cpu(fields)
     return total
+
+
+def database_cpu(database_url: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving the benchmark,
+    by process id (the server runs on this machine); empty for SQLite."""
+    if not database_url.startswith("postgresql"):
+        return {}
+    admin = create_engine(os.environ.get(POSTGRES_ENV, DEFAULT_POSTGRES))
+    with admin.connect() as connection:
+        pids = connection.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
+            {"name": APPLICATION_NAME},
+        ).scalars()
+        found = {}
+        for pid in pids:
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            found[pid] = _cpu(stat.rsplit(")", 1)[1].split())
+    admin.dispose()
+    return found
+
+
+def _cpu(stat_fields: list[str]) -> float:
+    # utime and stime, the 14th and 15th fields of /proc/<pid>/stat.
+    return (int(stat_fields[11]) + int(stat_fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_for(port: int) -> None:
@@ -276,6 +314,7 @@ def run_load(
     path = f"/collect/v1/{sdk_key}/events"
     with server(database_url, workers) as (port, pid):
         cpu_before = cpu_seconds(pid)
+        database_before = database_cpu(database_url)
         context = multiprocessing.get_context("spawn")
         results = context.Queue()
         loader = context.Process(
@@ -287,11 +326,17 @@ def run_load(
         requests, latencies = results.get(timeout=seconds + 120)
         elapsed = time.perf_counter() - started
         cpu = cpu_seconds(pid) - cpu_before
+        database = sum(
+            spent - database_before.get(backend, 0.0)
+            for backend, spent in database_cpu(database_url).items()
+        )
         loader.join()
     latencies.sort()
     return {
         "events_per_second": requests * BATCH / elapsed,
         "events_per_cpu_second": requests * BATCH / cpu if cpu else 0.0,
+        "server_cpu_ms_per_batch": cpu * 1000 / requests,
+        "database_cpu_ms_per_batch": database * 1000 / requests,
         "requests": requests,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
@@ -333,15 +378,8 @@ def breakdown(
     }
     for name, function in originals.items():
         setattr(ingest, name, timed(name, function))
-    get = collector.cohort_sets.get
-
-    def timed_get(*args: Any) -> Any:
-        compiled = get(*args)
-        if "process" not in vars(compiled):
-            compiled.process = timed("evaluate (engine)", compiled.process)
-        return compiled
-
-    collector.cohort_sets.get = timed_get  # type: ignore[method-assign]
+    process = CohortSet.process
+    CohortSet.process = timed("evaluate (engine)", process)  # type: ignore[method-assign]
     try:
         rng = random.Random(7)
         bodies = [
@@ -358,7 +396,7 @@ def breakdown(
     finally:
         for name, function in originals.items():
             setattr(ingest, name, function)
-        collector.cohort_sets.get = get  # type: ignore[method-assign]
+        CohortSet.process = process  # type: ignore[method-assign]
         store.close()
     rest_wall = total - sum(wall for wall, _ in spent.values())
     rest_cpu = total_cpu - sum(cpu for _, cpu in spent.values())
@@ -381,7 +419,9 @@ def database(kind: str) -> Iterator[str]:
     schema = f"bench_{secrets.token_hex(4)}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    url = make_url(admin_url).update_query_dict(
+        {"options": f"-csearch_path={schema}", "application_name": APPLICATION_NAME}
+    )
     try:
         yield url.render_as_string(hide_password=False)
     finally:
@@ -411,6 +451,11 @@ def bench(kind: str, arguments: argparse.Namespace) -> float:
             f" latency p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms;"
             f" {figures['events_per_cpu_second']:.0f} events per server CPU-second"
         )
+        print(
+            f"{kind}: CPU per batch of {BATCH}: server"
+            f" {figures['server_cpu_ms_per_batch']:.2f} ms, database server"
+            f" {figures['database_cpu_ms_per_batch']:.2f} ms"
+        )
         print(f"{kind}: in-process per batch of {BATCH}, ms wall / ms CPU:")
         for name, (wall, cpu) in sorted(steps.items(), key=lambda item: -item[1][0]):
             print(f"  {name:32} {wall:7.2f} {cpu:7.2f}")
@@ -435,17 +480,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--database", choices=["both", "sqlite", "postgresql"], default="both"
+    )
     arguments = parser.parse_args()
 
     print(
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f};"
         f" {len(cohort_definitions())} cohorts"
     )
-    if postgres_available():
+    if arguments.database != "sqlite" and postgres_available():
         rate = bench("postgresql", arguments)
         print(f"collect_events_per_second_postgresql: {rate:.0f} events/s")
-    rate = bench("sqlite", arguments)
-    print(f"collect_events_per_second_sqlite: {rate:.0f} events/s")
+    if arguments.database != "postgresql":
+        rate = bench("sqlite", arguments)
+        print(f"collect_events_per_second_sqlite: {rate:.0f} events/s")
 
 
 if __name__ == "__main__":
