@@ -14,10 +14,9 @@ import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypedDict
+from typing import Literal, TypedDict
 
 from cryptography.fernet import Fernet, InvalidToken
-from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
@@ -196,15 +195,17 @@ def credentials_fields(integration: Integration) -> CredentialsView:
     )
 
 
-def update_from_api(
+def change_credentials(
     session: Session,
     integration: Integration,
     settings: Settings,
     *,
     ad_account_id: str | None,
-    access_token: SecretStr | None,
+    access_token: str | None,
 ) -> None:
-    """Apply a PATCH's credential fields, if it has any."""
+    """Set, keep (None) or clear ('') the ad account and the token, and log
+    that they changed: what ``PATCH /api/v1/integrations/{id}`` does with its
+    credential fields, and what the dashboard's forms end in."""
     if ad_account_id is None and access_token is None:
         return
     save_credentials(
@@ -213,13 +214,145 @@ def update_from_api(
         cipher_for(settings),
         int(time.time() * 1000),
         ad_account_id=ad_account_id,
-        access_token=(
-            access_token.get_secret_value() if access_token is not None else None
-        ),
+        access_token=access_token,
     )
     logger.info(
         "Pinterest credentials of integration %s changed (ad account %s, token %s)",
         integration.id,
         "set" if ad_account_id else "unchanged or cleared",
         "set" if access_token else "unchanged or cleared",
+    )
+
+
+class CredentialsFormError(InvalidValueError):
+    """The Server-side delivery form has problems; ``problems`` maps each
+    field to its sentence (``str(error)`` and ``path`` are the first's)."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        field, message = next(iter(problems.items()))
+        super().__init__(message, field)
+        self.problems = problems
+
+
+def save_delivery_form(
+    session: Session,
+    integration: Integration,
+    settings: Settings,
+    *,
+    ad_account_id: str,
+    access_token: str,
+) -> bool:
+    """Save the dashboard's Server-side delivery form; whether anything changed.
+
+    The ad account is required. A blank token keeps the stored one, and is
+    refused when none is stored (or the stored one cannot be read with this
+    server's secret). Raises :class:`CredentialsFormError` naming every
+    field's problem, before anything is saved. The token is never quoted.
+    """
+    row = session.get(PinterestCredentials, integration.id)
+    account = ad_account_id.strip()
+    token = access_token.strip()
+    problems: dict[str, str] = {}
+    if not account:
+        problems["ad_account_id"] = (
+            "Enter the ad account ID: the digits Pinterest shows under Business "
+            "Manager > Ad accounts, e.g. 549755885175."
+        )
+    else:
+        try:
+            _valid_ad_account_id(account)
+        except InvalidValueError as error:
+            problems["ad_account_id"] = str(error)
+    token_problem = _token_problem(token, row, cipher_for(settings))
+    if token_problem:
+        problems["access_token"] = token_problem
+    if problems:
+        raise CredentialsFormError(problems)
+
+    if not token and row is not None and row.ad_account_id == account:
+        return False
+    change_credentials(
+        session,
+        integration,
+        settings,
+        ad_account_id=account,
+        access_token=token or None,
+    )
+    return True
+
+
+def _token_problem(
+    token: str, row: PinterestCredentials | None, cipher: TokenCipher
+) -> str | None:
+    if any(character.isspace() for character in token):
+        return (
+            "The access token contains a space or a line break; paste the token "
+            "alone, as Pinterest shows it (it starts with pina_), without "
+            "'Bearer'."
+        )
+    if token:
+        return None
+    stored = row.token_ciphertext if row is not None else None
+    if stored is None:
+        return (
+            "Enter an access token: none is saved yet. Create one in Pinterest's "
+            "developer apps with the ads:read and ads:write scopes."
+        )
+    if cipher.decrypt(stored) is None:
+        return (
+            "Enter the access token again: the saved one was encrypted with "
+            "another secret key and this server cannot read it."
+        )
+    return None
+
+
+def remove_credentials(
+    session: Session, integration: Integration, settings: Settings
+) -> None:
+    """Forget the ad account and the token: server-side delivery stops."""
+    change_credentials(
+        session, integration, settings, ad_account_id="", access_token=""
+    )
+
+
+TokenState = Literal["none", "set", "unreadable"]
+
+
+@dataclass(frozen=True)
+class DeliverySetup:
+    """What the Server-side delivery form shows: never the token itself,
+    only whether one is set (and readable) and when the credentials were
+    last saved."""
+
+    ad_account_id: str | None
+    token: TokenState
+    saved_at: int | None
+    connection_result: str | None = None
+    connection_detail: str | None = None
+    connection_checked_at: int | None = None
+
+    @property
+    def configured(self) -> bool:
+        """Whether delivery has an ad account and a readable token."""
+        return self.ad_account_id is not None and self.token == "set"
+
+
+def delivery_setup(
+    session: Session, integration_id: str, settings: Settings
+) -> DeliverySetup:
+    """The stored credentials of an integration, as the form shows them."""
+    row = session.get(PinterestCredentials, integration_id)
+    if row is None:
+        return DeliverySetup(None, "none", None)
+    token: TokenState = "none"
+    if row.token_ciphertext is not None:
+        readable = cipher_for(settings).decrypt(row.token_ciphertext) is not None
+        token = "set" if readable else "unreadable"
+    return DeliverySetup(
+        row.ad_account_id,
+        token,
+        row.updated_at or None,
+        row.connection_result,
+        row.connection_detail,
+        row.connection_checked_at,
     )

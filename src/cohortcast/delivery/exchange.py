@@ -21,6 +21,11 @@ Clock = Callable[[], int]
 """Milliseconds since the epoch; injected so tests control time."""
 
 
+def wall_clock_ms() -> int:
+    """Milliseconds since the epoch: the :data:`Clock` of a running server."""
+    return int(time.time() * 1000)
+
+
 async def attempt(
     client: AdsClient,
     request: ApiRequest[R],

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
@@ -24,7 +23,7 @@ from cohortcast.delivery.credentials import (
     cipher_for,
     delivery_targets,
 )
-from cohortcast.delivery.exchange import Clock
+from cohortcast.delivery.exchange import Clock, wall_clock_ms
 from cohortcast.delivery.outbox import (
     LEASE_MS,
     ClaimedRow,
@@ -43,11 +42,6 @@ ClientFactory = Callable[[DeliveryTarget], AdsClient]
 
 # Rows whose integration lost its credentials wait this long before a retry.
 _NO_CREDENTIALS_WAIT_MS = 60_000
-
-
-def wall_clock_ms() -> int:
-    """Milliseconds since the epoch."""
-    return int(time.time() * 1000)
 
 
 @dataclass

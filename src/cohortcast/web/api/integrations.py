@@ -105,12 +105,16 @@ def update_integration(
             tag_id=body.tag_id,
             name=body.name,
         )
-        credentials.update_from_api(
+        credentials.change_credentials(
             session,
             integration,
             request.app.state.settings,
             ad_account_id=body.ad_account_id,
-            access_token=body.access_token,
+            access_token=(
+                body.access_token.get_secret_value()
+                if body.access_token is not None
+                else None
+            ),
         )
         return integration_out(integration)
 

@@ -2,7 +2,8 @@
 
 Test the connection, see the audiences Pinterest holds for routed cohorts,
 and read the delivery log. Credentials are set with ``PATCH
-/api/v1/integrations/{id}`` (see :mod:`.integrations`).
+/api/v1/integrations/{id}`` (see :mod:`.integrations`). The work is done in
+:mod:`cohortcast.delivery`, by the functions the dashboard calls too.
 """
 
 from __future__ import annotations
@@ -13,15 +14,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from cohortcast.delivery import log, overview
-from cohortcast.delivery.connection import (
-    ConnectionOutcome,
-    ConnectionResult,
-    check_connection,
-)
-from cohortcast.delivery.credentials import cipher_for, find_credentials
-from cohortcast.delivery.worker import wall_clock_ms
-from cohortcast.pinterest.ads import AdsClient
-from cohortcast.settings import Settings
+from cohortcast.delivery.connection import ConnectionOutcome, run_connection_test
 from cohortcast.store import integrations
 from cohortcast.web.api.auth import CallerDep
 
@@ -75,42 +68,9 @@ async def test_connection(
     integration_id: str, caller: CallerDep, request: Request
 ) -> ConnectionOut:
     """Check the token, the ad account, and that the Tag ID belongs to it."""
-    settings: Settings = request.app.state.settings
-    with caller.store.transaction() as session:
-        integration = integrations.get_integration(
-            session, caller.workspace_id, integration_id
-        )
-        row = find_credentials(session, integration.id)
-        ciphertext, ad_account_id = row.token_ciphertext, row.ad_account_id
-        tag_id = integration.tag_id
-    token = cipher_for(settings).decrypt(ciphertext) if ciphertext else None
-
-    outcome = ConnectionResult(
-        "not_configured",
-        "Enter the ad account ID and an access token first (PATCH "
-        "/api/v1/integrations/{id} with ad_account_id and access_token).",
+    outcome = await run_connection_test(
+        caller.store, request.app.state.settings, caller.workspace_id, integration_id
     )
-    exchanges: list[log.Exchange] = []
-    if token is not None and ad_account_id is not None:
-        async with AdsClient(token, base_url=settings.pinterest_api_url) as client:
-            outcome, exchanges = await check_connection(
-                client,
-                ad_account_id,
-                tag_id,
-                integration_id=integration_id,
-                clock=wall_clock_ms,
-            )
-
-    with caller.store.transaction() as session:
-        for exchange in exchanges:
-            log.record(session, exchange)
-        if exchanges:
-            session.flush()
-            log.prune(session, integration_id)
-        row = find_credentials(session, integration_id)
-        row.connection_result = outcome.result
-        row.connection_detail = outcome.detail
-        row.connection_checked_at = wall_clock_ms()
     return ConnectionOut(ok=outcome.ok, result=outcome.result, detail=outcome.detail)
 
 
