@@ -87,8 +87,31 @@ def test_entries_that_do_not_fit_a_leaf_are_dropped_not_trusted() -> None:
     assert cohorts.process(restored, Event("A", 1, {"s": 1})) == []
     fresh = restored.to_json()["leaves"]
     assert isinstance(fresh, dict)
-    assert sorted(map(str, fresh.values())) == [
-        "1",
-        "[1]",
-        "[[0, 1]]",
-    ]
+    assert sorted(map(str, fresh.values())) == ["1", "[0, 1]", "[1]"]
+
+
+def test_a_state_saved_by_an_earlier_version_still_evaluates() -> None:
+    # Earlier versions kept "gte 1 in a window" as a list of times and
+    # windowed sums as [bucket, sum] pairs.
+    cohorts = CohortSet.compile(
+        {
+            "recent": {"event": "A", "within": {"minutes": 1}},
+            "engaged": COHORTS["engaged"],
+        }
+    )
+    fresh = cohorts.new_state()
+    cohorts.process(fresh, Event("A", 30_000, {"s": 6}))
+    cohorts.process(fresh, Event("A", 90_000, {"s": 6}))
+    saved = fresh.to_json()
+    leaves = saved["leaves"]
+    assert isinstance(leaves, dict)
+    old = {
+        key: [entry] if isinstance(entry, int) else [entry[0:2], entry[2:4]]
+        for key, entry in leaves.items()
+    }
+
+    restored = UserState.from_json({**saved, "leaves": old})
+
+    assert cohorts.members(restored) == {"recent", "engaged"}
+    assert cohorts.next_change_time(restored) == 150_000
+    assert restored.to_json()["leaves"] == leaves

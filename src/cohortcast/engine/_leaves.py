@@ -4,9 +4,11 @@ time, and when it next flips with no new event.
 Every leaf kind keeps a bounded entry per user (see "State bounds" in
 docs/cohorts.md), in a JSON-ready shape so a state serialises without copying:
 
-- count with window: ascending list of the latest ``cap`` matching times
+- count ``gte 1`` with window: the latest matching time, an integer
+- other counts with window: ascending list of the latest ``cap`` matching times
 - count without window: an integer capped at ``cap``
-- sum with window: ascending list of ``[bucket, sum]`` pairs (at most 60 live)
+- sum with window: flat list ``[bucket, sum, bucket, sum, ...]``, buckets
+  ascending (at most 60 live)
 - sum without window: the total, a float
 
 These methods run for every event, so entries are typed ``Any`` rather than
@@ -22,6 +24,7 @@ import math
 import operator
 from bisect import bisect_right, insort
 from collections.abc import Callable, Mapping
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ._checks import finite_number
@@ -121,7 +124,7 @@ def compile_leaf(leaf: Leaf) -> CompiledLeaf:
     if not leaf.within:
         return CountTotalLeaf(leaf)
     if measure.op == "gte":
-        return AtLeastLeaf(leaf)
+        return RecentLeaf(leaf) if measure.value == 1 else AtLeastLeaf(leaf)
     return AtMostLeaf(leaf) if measure.op == "lte" else ExactlyLeaf(leaf)
 
 
@@ -245,6 +248,53 @@ class AtLeastLeaf(CountWindowLeaf):
         return (
             times is not None and len(times) >= cap and times[-cap] > time - self.window
         )
+
+
+class RecentLeaf(CompiledLeaf):
+    """``gte 1`` in a window, "did X in the last W", the commonest leaf: keeps
+    only the latest matching time, as a plain integer."""
+
+    __slots__ = ("window",)
+
+    def __init__(self, leaf: Leaf) -> None:
+        super().__init__(leaf)
+        self.window = leaf.within.milliseconds if leaf.within else 0
+
+    def update(
+        self, state: UserState, time: int, now: int, properties: Mapping[str, object]
+    ) -> bool:
+        window = self.window
+        horizon = now - window
+        if time <= horizon:
+            return False
+        key, entries = self.key, state.entries
+        latest: int | None = entries.get(key)
+        if latest is not None and latest >= time:
+            return False
+        entries[key] = time
+        state.flips[key] = time + window
+        return latest is None or latest <= horizon
+
+    def check(self, state: UserState, time: int) -> bool:
+        latest: int | None = state.entries.get(self.key)
+        return latest is not None and latest > time - self.window
+
+    def refresh(self, state: UserState, now: int) -> None:
+        key, entries = self.key, state.entries
+        latest: int | None = entries.get(key)
+        if latest is None or latest <= now - self.window:
+            entries.pop(key, None)
+            state.flips.pop(key, None)
+        else:
+            state.flips[key] = latest + self.window
+
+    def stored(self, entry: LeafEntry, now: int) -> LeafEntry:
+        return entry if entry > now - self.window else None
+
+    def restore(self, entry: object) -> LeafEntry:
+        if isinstance(entry, list) and entry and all(is_time(t) for t in entry):
+            return max(entry)  # as earlier versions saved it: a list of times
+        return entry if is_time(entry) else None
 
 
 class AtMostLeaf(CountWindowLeaf):
@@ -374,7 +424,9 @@ class SumTotalLeaf(CompiledLeaf):
 
 
 class SumWindowLeaf(CompiledLeaf):
-    """Sum in a window of 60 buckets: keeps ``[bucket, sum]`` pairs, oldest first.
+    """Sum in a window of 60 buckets: keeps a flat list ``[bucket, sum,
+    bucket, sum, ...]``, oldest bucket first (flat rather than pairs: one list
+    per user and leaf, not one per bucket).
 
     Totals are always added newest bucket first, so the total now and the
     totals after each future bucket expiry come from one running sum.
@@ -398,79 +450,100 @@ class SumWindowLeaf(CompiledLeaf):
         if not amount or bucket < oldest_live:
             return False
         key, entries = self.key, state.entries
-        pairs = entries.get(key)
-        if pairs is None:
+        flat: list[Any] | None = entries.get(key)
+        if flat is None:
             before = self.test(0.0, self.threshold)
-            pairs = entries[key] = [[bucket, amount]]
+            flat = entries[key] = [bucket, amount]
         else:
-            if pairs[0][0] < oldest_live:
-                pairs[:] = [pair for pair in pairs if pair[0] >= oldest_live]
-            before = self.test(_live_total(pairs, oldest_live), self.threshold)
-            if not pairs or pairs[-1][0] < bucket:
-                pairs.append([bucket, amount])
-            elif pairs[-1][0] == bucket:
-                pairs[-1][1] += amount
-            else:
-                _add_to_bucket(pairs, bucket, amount)
-        _set_flip(state.flips, key, self._flip(pairs, oldest_live))
-        return self.test(_live_total(pairs, oldest_live), self.threshold) != before
+            _drop_expired(flat, oldest_live)
+            before = self.test(_live_total(flat, oldest_live), self.threshold)
+            _add(flat, bucket, amount)
+        _set_flip(state.flips, key, self._flip(flat))
+        return self.test(_live_total(flat, oldest_live), self.threshold) != before
 
     def check(self, state: UserState, time: int) -> bool:
-        pairs = state.entries.get(self.key)
-        if pairs is None:
+        flat = state.entries.get(self.key)
+        if flat is None:
             return self.test(0.0, self.threshold)
-        total = _live_total(pairs, time // self.width - BUCKETS + 1)
+        total = _live_total(flat, time // self.width - BUCKETS + 1)
         return self.test(total, self.threshold)
 
     def refresh(self, state: UserState, now: int) -> None:
         key, entries = self.key, state.entries
-        pairs = entries.get(key)
-        oldest_live = now // self.width - BUCKETS + 1
-        if pairs is not None:
-            pairs[:] = [pair for pair in pairs if pair[0] >= oldest_live]
-            if not pairs:
+        flat = entries.get(key)
+        if flat is not None:
+            _drop_expired(flat, now // self.width - BUCKETS + 1)
+            if not flat:
                 del entries[key]
-                pairs = None
-        flip = self._flip(pairs, oldest_live) if pairs is not None else None
-        _set_flip(state.flips, key, flip)
+                flat = None
+        _set_flip(state.flips, key, self._flip(flat) if flat is not None else None)
 
-    def _flip(self, pairs: list[list[Any]], oldest_live: int) -> int | None:
+    def _flip(self, flat: list[Any]) -> int | None:
         """When the total next crosses the threshold as buckets expire; every
-        pair is live (at or after ``oldest_live``)."""
+        bucket kept is live."""
         # totals[i] is the sum of the newest i buckets, added newest first.
         totals = [0.0]
-        for index in range(len(pairs) - 1, -1, -1):
-            totals.append(totals[-1] + pairs[index][1])
+        for index in range(len(flat) - 1, 0, -2):
+            totals.append(totals[-1] + flat[index])
         test, threshold = self.test, self.threshold
-        holds_now = test(totals[-1], threshold)
-        live = len(pairs)
+        live = len(totals) - 1
+        holds_now = test(totals[live], threshold)
         for index in range(live):
             if test(totals[live - index - 1], threshold) != holds_now:
-                return int(pairs[index][0] + BUCKETS) * self.width
+                return int(flat[2 * index] + BUCKETS) * self.width
         return None
 
     def stored(self, entry: LeafEntry, now: int) -> LeafEntry:
         oldest_live = now // self.width - BUCKETS + 1
-        live = [[bucket, _compact(total)] for bucket, total in entry]
-        return [pair for pair in live if pair[0] >= oldest_live] or None
+        kept: list[Any] = []
+        for index in range(0, len(entry), 2):
+            if entry[index] >= oldest_live:
+                kept += [entry[index], _compact(entry[index + 1])]
+        return kept or None
 
     def restore(self, entry: object) -> LeafEntry:
-        if not isinstance(entry, list) or not all(is_pair(pair) for pair in entry):
+        if not isinstance(entry, list):
             return None
-        pairs = sorted((list(pair) for pair in entry), key=lambda pair: pair[0])
-        buckets = [pair[0] for pair in pairs]
-        return pairs if len(set(buckets)) == len(buckets) else None
+        if all(is_pair(pair) for pair in entry):  # as earlier versions saved it
+            entry = [number for pair in entry for number in pair]
+        if len(entry) % 2 or not all(
+            is_time(entry[index]) and finite_number(entry[index + 1])
+            for index in range(0, len(entry), 2)
+        ):
+            return None
+        if any(later <= earlier for earlier, later in pairwise(entry[0::2])):
+            return None
+        return list(entry) or None
 
 
-def _live_total(pairs: list[list[Any]], oldest_live: int) -> float:
-    """The sum of the live buckets, added newest first."""
+def _drop_expired(flat: list[Any], oldest_live: int) -> None:
+    """Remove the buckets before ``oldest_live`` from a flat bucket list."""
+    index = 0
+    while index < len(flat) and flat[index] < oldest_live:
+        index += 2
+    if index:
+        del flat[:index]
+
+
+def _live_total(flat: list[Any], oldest_live: int) -> float:
+    """The sum of the live buckets of a flat list, added newest first."""
     total = 0.0
-    for index in range(len(pairs) - 1, -1, -1):
-        bucket, amount = pairs[index]
-        if bucket < oldest_live:
+    for index in range(len(flat) - 2, -1, -2):
+        if flat[index] < oldest_live:
             break
-        total += amount
+        total += flat[index + 1]
     return total
+
+
+def _add(flat: list[Any], bucket: int, amount: float) -> None:
+    """Add an amount to its bucket in a flat list, keeping buckets ascending."""
+    index = len(flat) - 2
+    while index >= 0 and flat[index] > bucket:
+        index -= 2
+    if index >= 0 and flat[index] == bucket:
+        flat[index + 1] += amount
+    else:
+        flat[index + 2 : index + 2] = [bucket, amount]
 
 
 def _compact(total: float) -> int | float:
@@ -481,21 +554,14 @@ def _compact(total: float) -> int | float:
     return total
 
 
-def _add_to_bucket(pairs: list[list[Any]], bucket: int, amount: float) -> None:
-    index = bisect_right([pair[0] for pair in pairs], bucket)
-    if index and pairs[index - 1][0] == bucket:
-        pairs[index - 1][1] += amount
-    else:
-        pairs.insert(index, [bucket, amount])
-
-
 def is_time(value: object) -> bool:
     """An integer time (or counter) as stored in a state; never a boolean."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def is_pair(value: object) -> bool:
-    """A stored ``[bucket, sum]`` pair of a windowed sum."""
+    """A ``[bucket, sum]`` pair, as states saved by earlier versions hold
+    windowed sums."""
     return (
         isinstance(value, list)
         and len(value) == 2

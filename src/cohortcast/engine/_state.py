@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ._checks import finite_number
 from ._errors import quote
-from ._leaves import Entries, LeafEntry, is_pair, is_time
+from ._leaves import Entries, LeafEntry, is_pair
 
 if TYPE_CHECKING:
     from ._cohort_set import CohortSet
@@ -56,8 +56,9 @@ class UserState:
         ``{"version": 1, "cohort_set": <fingerprint of the definitions>, "now":
         <ms or null>, "members": [codes], "leaves": {<leaf key>: <entry>}}``,
         where a leaf key is a hash of the leaf's definition (so an unchanged
-        leaf keeps its state when other cohorts change) and an entry is a list
-        of times, a counter, a list of ``[bucket, sum]`` pairs or a total.
+        leaf keeps its state when other cohorts change) and an entry is a time,
+        a list of times, a counter, a flat list of buckets and their sums, or
+        a total (see _leaves).
         """
         return {
             "version": FORMAT_VERSION,
@@ -145,7 +146,8 @@ def _entries(value: object) -> Entries:
         if not isinstance(key, str) or not _is_entry(entry):
             raise ValueError(
                 f"user state.leaves.{key}: {quote(entry)} is not a leaf state;"
-                " expected a number or a list of times or [bucket, sum] pairs"
+                " expected a number, or a list of numbers (times, or buckets and"
+                " sums)"
             )
         entries[key] = _copy(entry)
     return entries
@@ -153,5 +155,5 @@ def _entries(value: object) -> Entries:
 
 def _is_entry(entry: object) -> bool:
     if isinstance(entry, list):
-        return all(is_time(item) for item in entry) or all(is_pair(i) for i in entry)
+        return all(finite_number(i) for i in entry) or all(is_pair(i) for i in entry)
     return finite_number(entry)
