@@ -180,14 +180,14 @@ def test_without_credentials_the_pages_say_how_to_turn_delivery_on(
 ) -> None:
     world = add_pinterest(store, settings, credentials=False)
 
-    audiences = text_of(dashboard.get(AUDIENCES).text)
-    deliveries = text_of(dashboard.get(LOG).text)
+    audiences = dashboard.get(AUDIENCES).text
+    deliveries = dashboard.get(LOG).text
 
-    patch = f"PATCH /api/v1/integrations/{world.integration_id}"
-    assert "Server-side delivery is off" in audiences
-    assert patch in audiences
-    assert "No deliveries yet." in deliveries
-    assert patch in deliveries
+    form = f"/settings/integrations/{world.integration_id}#server-side-delivery"
+    assert "Server-side delivery is off: enter an ad account ID" in text_of(audiences)
+    assert f'href="{form}"' in audiences
+    assert "No deliveries yet." in text_of(deliveries)
+    assert f'href="{form}"' in deliveries
 
 
 def test_with_credentials_but_nothing_routed_the_page_says_to_activate_a_cohort(
@@ -203,7 +203,9 @@ def test_with_credentials_but_nothing_routed_the_page_says_to_activate_a_cohort(
 
     assert f"Ad account {AD_ACCOUNT}" in audiences
     assert "No audiences yet: no cohort is sent to Pinterest." in audiences
-    assert "Not run yet: POST /api/v1/integrations/" in audiences
+    assert "Not run yet: choose Test connection on the integration's page" in (
+        audiences
+    )
     assert "No deliveries yet: activate a cohort" in deliveries
 
 

@@ -16,6 +16,7 @@ from cohortcast.web.dashboard import (
     cohort_form,
     cohorts,
     delivery,
+    integration_delivery,
     integrations,
     signin,
     snippet,
@@ -33,6 +34,7 @@ def build_dashboard_router() -> APIRouter:
     # cohort_form before cohorts: '/cohorts/new' must win over '/cohorts/{id}'.
     for module in (signin, integrations, cohort_form, cohorts, activations, snippet):
         router.include_router(module.router)
+    router.include_router(integration_delivery.router)
     router.include_router(delivery.router)
     router.include_router(troubleshooting.router)
     router.add_api_route(STATIC_PREFIX + "/{name}", _asset, include_in_schema=False)

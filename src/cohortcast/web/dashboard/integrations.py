@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from cohortcast.delivery import connection, credentials
 from cohortcast.store import integrations
 from cohortcast.store.errors import ConflictError, InvalidValueError
 from cohortcast.store.routing import load_routing
+from cohortcast.web.dashboard import delivery_words as words
 from cohortcast.web.dashboard.forms import SubmissionDep, ViewerDep
 from cohortcast.web.dashboard.rendering import (
     DashboardRoute,
@@ -89,13 +91,8 @@ def add_pinterest(request: Request, submission: SubmissionDep) -> Response:
 
 @router.get(LIST + "/{integration_id}")
 def edit_form(request: Request, integration_id: str, viewer: ViewerDep) -> Response:
-    """Edit the integration's default Tag ID and name."""
-    with store_of(request).read() as session:
-        found = integrations.get_integration(
-            session, viewer.workspace_id, integration_id
-        )
-        values = {"tag_id": found.tag_id, "name": found.name}
-    return _edit_form(request, viewer, integration_id, values, {})
+    """Edit the integration's default Tag ID and name; set up server-side delivery."""
+    return integration_page(request, viewer, integration_id)
 
 
 @router.post(LIST + "/{integration_id}")
@@ -116,7 +113,9 @@ def update(
             )
     except InvalidValueError as error:
         errors = {error.path or "form": str(error)}
-        return _edit_form(request, viewer, integration_id, values, errors, 422)
+        return integration_page(
+            request, viewer, integration_id, values=values, errors=errors, status=422
+        )
     return redirect(request, LIST, "Pinterest integration saved.")
 
 
@@ -179,14 +178,30 @@ def _pinterest_form(
     )
 
 
-def _edit_form(
+def integration_page(
     request: Request,
     viewer: Viewer,
     integration_id: str,
-    values: dict[str, str],
-    errors: dict[str, str],
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    delivery_values: dict[str, str] | None = None,
+    delivery_errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
+    """The integration's page: its edit form and its Server-side delivery
+    section, each with what was typed and its errors, or as stored."""
+    settings = request.app.state.settings
+    with store_of(request).read() as session:
+        found = integrations.get_integration(
+            session, viewer.workspace_id, integration_id
+        )
+        setup = credentials.delivery_setup(session, integration_id, settings)
+        steps = connection.last_connection_steps(
+            session, integration_id, setup.connection_result
+        )
+        stored = {"tag_id": found.tag_id, "name": found.name}
+        tag_id = found.tag_id
     return render(
         request,
         "integration_edit.html",
@@ -196,6 +211,12 @@ def _edit_form(
         api_twin=f"{API}/{integration_id}",
         status_code=status,
         integration_id=integration_id,
-        values=values,
-        errors=errors,
+        tag_id=tag_id,
+        values=values or stored,
+        errors=errors or {},
+        setup=setup,
+        steps=steps,
+        delivery_values=delivery_values or {"ad_account_id": setup.ad_account_id or ""},
+        delivery_errors=delivery_errors or {},
+        words=words,
     )
