@@ -8,15 +8,11 @@ test calls ``deliver_due`` itself and sees exactly one pass at a time.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import uvicorn
-from delivery_helpers import AD_ACCOUNT, SECRET, START, TAG_ID, FakeTime, Sandbox
+from delivery_helpers import AD_ACCOUNT, SECRET, START, TAG_ID, FakeTime
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -24,33 +20,17 @@ from cohortcast.collection.ingest import Collector
 from cohortcast.delivery.credentials import DeliveryTarget, cipher_for
 from cohortcast.delivery.worker import Deliverer
 from cohortcast.pinterest.ads import AdsClient, RateLimiter
-from cohortcast.pinterest.sandbox import (
-    DEFAULT_TOKEN,
-    SandboxState,
-    create_sandbox_app,
-)
+from cohortcast.pinterest.sandbox import DEFAULT_TOKEN
 from cohortcast.settings import Settings
 from cohortcast.store import workspaces
 from cohortcast.store.database import Store
+from sandbox_server import Sandbox, running_sandbox
 
 
 @pytest.fixture(scope="session")
 def _sandbox_thread() -> Iterator[Sandbox]:
-    state = SandboxState()
-    app = create_sandbox_app(state)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    runner = threading.Thread(target=server.run, kwargs={"sockets": [listener]})
-    runner.start()
-    give_up = time.monotonic() + 10
-    while not server.started and time.monotonic() < give_up:
-        time.sleep(0.01)
-    yield Sandbox(f"http://127.0.0.1:{port}/v5", state)
-    server.should_exit = True
-    runner.join(timeout=10)
-    listener.close()
+    with running_sandbox() as running:
+        yield running
 
 
 @pytest.fixture

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cohortcast.pinterest.sandbox import SandboxState
-
 AD_ACCOUNT = "549755885175"
 TAG_ID = "2612345678901"
 START = 1_796_000_000_000
 SECRET = "delivery-tests-secret-0123456789abcdef"
-
-
-@dataclass
-class Sandbox:
-    """The sandbox's Ads API URL and its live state."""
-
-    api_url: str
-    state: SandboxState
 
 
 @dataclass

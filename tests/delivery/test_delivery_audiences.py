@@ -8,7 +8,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from delivery_helpers import AD_ACCOUNT, START, TAG_ID, Sandbox
+from delivery_helpers import AD_ACCOUNT, START, TAG_ID
 from fastapi.testclient import TestClient
 
 from cohortcast.delivery.audiences import REFRESH_MS
@@ -20,6 +20,7 @@ from cohortcast.pinterest.ads import (
     visitor_audience,
 )
 from cohortcast.pinterest.sandbox import DEFAULT_TOKEN
+from sandbox_server import Sandbox
 
 
 def live_audiences(sandbox: Sandbox) -> dict[str, Any]:

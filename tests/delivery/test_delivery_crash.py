@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from delivery_helpers import AD_ACCOUNT, SECRET, START, Sandbox
+from delivery_helpers import AD_ACCOUNT, SECRET, START
 from sqlalchemy import func, select
 
 from cohortcast.pinterest.sandbox import Fault
 from cohortcast.store.database import Store
 from cohortcast.store.delivery_models import OutboxRow
 from conftest import Visit
+from sandbox_server import Sandbox
 
 COHORTCAST = Path(sys.executable).with_name("cohortcast")
 VISITORS = 300

@@ -7,12 +7,13 @@ import logging
 from typing import Any
 
 import pytest
-from delivery_helpers import AD_ACCOUNT, TAG_ID, Sandbox
+from delivery_helpers import AD_ACCOUNT, TAG_ID
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from cohortcast.pinterest.sandbox import DEFAULT_TOKEN, OTHER_TOKEN
 from cohortcast.store.database import Store
+from sandbox_server import Sandbox
 
 
 def _patch(api: TestClient, integration: dict[str, Any], **fields: str) -> Any:

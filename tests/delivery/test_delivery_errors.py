@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from delivery_helpers import AD_ACCOUNT, START, FakeTime, Sandbox
+from delivery_helpers import AD_ACCOUNT, START, FakeTime
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from test_delivery_outbox import conversion_payloads, logged, queue_rows
@@ -16,6 +16,7 @@ from cohortcast.delivery.worker import Deliverer, deliver_due
 from cohortcast.pinterest.sandbox import Fault
 from cohortcast.store.database import Store
 from cohortcast.store.delivery_models import OutboxRow
+from sandbox_server import Sandbox
 
 EVENTS_PATH = f"/v5/ad_accounts/{AD_ACCOUNT}/events"
 

@@ -13,7 +13,6 @@ from delivery_helpers import (
     OTHER_EMAIL_SHA256,
     START,
     FakeTime,
-    Sandbox,
 )
 from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select
@@ -23,6 +22,7 @@ from cohortcast.pinterest.ads import cohort_conversion_event
 from cohortcast.store.database import Store
 from cohortcast.store.delivery_models import DeliveryLogEntry, OutboxRow
 from conftest import Visit
+from sandbox_server import Sandbox
 
 
 def deliver(deliverer: Deliverer) -> PassReport:

@@ -12,7 +12,6 @@ from delivery_helpers import (
     EMAIL_SHA256,
     OTHER_EMAIL_SHA256,
     START,
-    Sandbox,
 )
 from fastapi.testclient import TestClient
 
@@ -22,6 +21,7 @@ from cohortcast.pinterest.sandbox import Fault
 from cohortcast.store.database import Store
 from cohortcast.store.models import Integration
 from conftest import Visit
+from sandbox_server import Sandbox
 
 
 def overview_of(store: Store, integration_id: str) -> DeliveryOverview:
