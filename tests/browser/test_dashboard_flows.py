@@ -1,8 +1,9 @@
 """The dashboard's flows in Chromium, as a new user would go through them.
 
-A real server (uvicorn in a thread, temporary SQLite database and key file)
-and Debian's Chromium. Set ``COHORTCAST_SCREENSHOT_DIR=docs/screenshots`` to
-refresh the README's screenshots; otherwise they go to a temporary folder.
+A real server (uvicorn in a thread, temporary SQLite database and key file),
+the Pinterest sandbox as its Ads API, and Debian's Chromium. Set
+``COHORTCAST_SCREENSHOT_DIR=docs/screenshots`` to refresh the README's
+screenshots; otherwise they go to a temporary folder.
 """
 
 from __future__ import annotations
@@ -22,18 +23,26 @@ from dashboard_browser import (
     sign_in,
 )
 
+from cohortcast.pinterest.sandbox import DEFAULT_TOKEN
 from cohortcast.store import cohorts, workspaces
+from sandbox_server import running_sandbox
 
 pytestmark = pytest.mark.browser
 
 TAG_ID = "2612345678901"
 ALTERNATIVE_TAG_ID = "2698765432109"
+AD_ACCOUNT = "549755885175"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DashboardServer]:
-    """A fresh server with one dashboard user and nothing else."""
-    with running_dashboard(tmp_path_factory.mktemp("dashboard")) as running:
+    """A fresh server with one dashboard user and nothing else, whose Ads API
+    is the sandbox."""
+    folder = tmp_path_factory.mktemp("dashboard")
+    with (
+        running_sandbox() as sandbox,
+        running_dashboard(folder, pinterest_api_url=sandbox.api_url) as running,
+    ):
         yield running
 
 
@@ -135,6 +144,43 @@ def _activation_rejects_a_bad_tag_id(page: Any) -> None:
     assert page.get_by_label("Tag ID").input_value() == "12345"
 
 
+def _set_up_server_side_delivery(page: Any, shots: Path) -> None:
+    nav(page, "Settings")
+    follow(page, page.get_by_role("link", name="Edit Pinterest"))
+    section = page.locator("#server-side-delivery")
+    assert "Status Off" in " ".join(section.inner_text().split())
+    page.get_by_label("Ad account ID").fill("5497abc")
+    page.get_by_label("Access token").fill(DEFAULT_TOKEN)
+    follow(page, page.get_by_role("button", name="Save delivery settings"))
+
+    assert "'5497abc' must contain only digits" in _error_of(page, "ad_account_id")
+    assert "paste it again" in _error_of(page, "access_token")
+    assert page.get_by_label("Access token").input_value() == ""
+    page.get_by_label("Ad account ID").fill(AD_ACCOUNT)
+    page.get_by_label("Access token").fill(DEFAULT_TOKEN)
+    follow(page, page.get_by_role("button", name="Save delivery settings"))
+    assert "Access token\nSet (never shown)" in section.inner_text()
+
+    follow(page, page.get_by_role("button", name="Test connection"))
+    steps = page.locator("ol.steps li").all_inner_texts()
+    assert [" ".join(step.split()).split(" :")[0] for step in steps] == [
+        "✓ Pinterest accepts the access token",
+        "✓ The token may use the ad account",
+        "✓ The default Tag ID is one of the ad account's conversion tags",
+    ]
+    assert page.locator("ol.steps li.passed").count() == 3
+    assert "Test connection passed" in page.locator(".flash").inner_text()
+    assert DEFAULT_TOKEN not in page.content()
+    section.screenshot(path=shots / "dashboard-delivery-setup.png")
+
+    page.set_viewport_size({"width": 375, "height": 812})
+    assert page_width(page) <= 375
+    follow(page, page.get_by_role("link", name="Turn off server-side delivery…"))
+    assert page_width(page) <= 375
+    follow(page, page.get_by_role("link", name="Cancel"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def _codes_by_name(server: DashboardServer) -> dict[str, str]:
     with server.app.state.store.read() as session:
         workspace = workspaces.get_default_workspace(session)
@@ -174,6 +220,7 @@ def test_a_new_user_sets_up_pinterest_and_activates_cohorts(
     page.get_by_role("button", name="Copy").click()
     page.wait_for_selector(".copy-status:not(:empty)")
     page.screenshot(path=shots / "dashboard-snippet.png")
+    _set_up_server_side_delivery(page, shots)
 
     assert _codes_by_name(server) == {
         "Travel readers": travel,
