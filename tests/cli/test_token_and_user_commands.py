@@ -89,3 +89,45 @@ def test_every_option_is_explained_in_help() -> None:
         assert options, result.output
         for line in options:
             assert len(line.split()) > 2, f"{command}: undocumented option in {line!r}"
+
+
+def test_a_revoked_token_no_longer_opens_the_api(database_url: str) -> None:
+    runner = CliRunner()
+    url = ["--database-url", database_url]
+    created = runner.invoke(main, ["token", "create", "--name", "old laptop", *url])
+    secret = created.stdout.strip().splitlines()[-1]
+
+    listed = runner.invoke(main, ["token", "list", *url])
+    assert listed.exit_code == 0, listed.output
+    (line,) = listed.stdout.strip().splitlines()
+    token_id = line.split()[0]
+    assert line.endswith("  old laptop")
+    assert secret not in listed.output
+
+    revoked = runner.invoke(main, ["token", "revoke", token_id, *url])
+    assert revoked.exit_code == 0, revoked.output
+    assert f"Revoked token 'old laptop' ({token_id})" in revoked.stdout
+    store = open_store(database_url)
+    with store.read() as session:
+        assert tokens.find_workspace_for_token(session, secret) is None
+    store.close()
+
+
+def test_revoking_an_unknown_token_quotes_it_and_says_where_ids_are(
+    database_url: str,
+) -> None:
+    result = CliRunner().invoke(
+        main, ["token", "revoke", "tok_nope", "--database-url", database_url]
+    )
+
+    assert result.exit_code == 1
+    assert "'tok_nope'" in result.output
+    assert "cohortcast token list" in result.output
+
+
+def test_token_list_says_how_to_start_when_there_are_none(database_url: str) -> None:
+    result = CliRunner().invoke(main, ["token", "list", "--database-url", database_url])
+
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "cohortcast token create" in result.stderr

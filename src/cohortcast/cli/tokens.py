@@ -1,4 +1,5 @@
-"""``cohortcast token create``: a management API token for the default workspace."""
+"""``cohortcast token create|list|revoke``: management API tokens of the
+default workspace."""
 
 from __future__ import annotations
 
@@ -41,6 +42,52 @@ def create(name: str, database_url: str | None) -> None:
     )
     click.echo("Store it now; it cannot be shown again.", err=True)
     click.echo(created.secret)
+
+
+@token.command(name="list")
+@click.option("--database-url", metavar="URL", help=DATABASE_URL_HELP)
+def list_(database_url: str | None) -> None:
+    """List the tokens: id, creation time (UTC) and name. Secrets are never kept,
+    so they cannot be listed."""
+    store = open_cli_store(database_url)
+    try:
+        with store.read() as session:
+            workspace = workspaces.get_default_workspace(session)
+            found = [
+                (row.id, f"{row.created_at:%Y-%m-%d %H:%M}", row.name)
+                for row in tokens.list_tokens(session, workspace.id)
+            ]
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        store.close()
+
+    if not found:
+        click.echo(
+            "No tokens yet; create one with `cohortcast token create`.", err=True
+        )
+    for token_id, created, name in found:
+        click.echo(f"{token_id}  {created}  {name}")
+
+
+@token.command()
+@click.argument("token_id")
+@click.option("--database-url", metavar="URL", help=DATABASE_URL_HELP)
+def revoke(token_id: str, database_url: str | None) -> None:
+    """Revoke the token TOKEN_ID (see `cohortcast token list`): API requests
+    carrying it are refused from now on."""
+    store = open_cli_store(database_url)
+    try:
+        with store.transaction() as session:
+            workspace = workspaces.get_default_workspace(session)
+            revoked = tokens.revoke_token(session, workspace.id, token_id)
+            name = revoked.name
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        store.close()
+
+    click.echo(f"Revoked token '{name}' ({token_id.strip()}).")
 
 
 COMMANDS = [token]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cohortcast.store.errors import InvalidValueError
+from cohortcast.store.errors import InvalidValueError, NotFoundError
 from cohortcast.store.ids import new_id
 from cohortcast.store.models import ApiToken, Workspace
 
@@ -51,6 +51,37 @@ def create_token(session: Session, workspace_id: str, name: str) -> CreatedToken
         "Created API token %s (%s) for workspace %s", token.id, name, workspace_id
     )
     return CreatedToken(token.id, name, workspace_id, secret)
+
+
+def list_tokens(session: Session, workspace_id: str) -> list[ApiToken]:
+    """The workspace's tokens, oldest first (their secrets are not kept)."""
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.workspace_id == workspace_id)
+            .order_by(ApiToken.created_at, ApiToken.id)
+        )
+    )
+
+
+def revoke_token(session: Session, workspace_id: str, token_id: str) -> ApiToken:
+    """Delete a token of the workspace; requests carrying it fail from now on."""
+    token = session.scalar(
+        select(ApiToken).where(
+            ApiToken.workspace_id == workspace_id, ApiToken.id == token_id.strip()
+        )
+    )
+    if token is None:
+        raise NotFoundError(
+            f"No token has the id {token_id!r} in this workspace; `cohortcast"
+            " token list` shows the ids (they start with 'tok_')."
+        )
+    session.delete(token)
+    session.flush()
+    logger.info(
+        "Revoked API token %s (%s) of workspace %s", token.id, token.name, workspace_id
+    )
+    return token
 
 
 def find_workspace_for_token(session: Session, secret: str) -> Workspace | None:
