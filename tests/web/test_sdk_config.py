@@ -9,6 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cohortcast.settings import Settings
+from cohortcast.store.database import Store
+from cohortcast.store.sdk_sightings import last_config_fetch
+from cohortcast.store.workspaces import get_default_workspace
 from cohortcast.web.app import create_app
 
 CohortFactory = Callable[..., dict[str, Any]]
@@ -178,3 +181,24 @@ def test_management_routes_get_no_cors_headers(api: TestClient) -> None:
     response = api.get("/api/v1/workspace", headers={"Origin": "https://news.example"})
 
     assert "access-control-allow-origin" not in response.headers
+
+
+def test_head_answers_like_get_without_a_body_and_is_not_a_sighting(
+    client: TestClient, config_path: str, store: Store
+) -> None:
+    with store.read() as session:
+        workspace_id = get_default_workspace(session).id
+
+    head = client.head(config_path)
+
+    assert (head.status_code, head.content) == (200, b"")
+    with store.read() as session:
+        assert last_config_fetch(session, workspace_id) is None
+    got = client.get(config_path)
+    assert head.headers["etag"] == got.headers["etag"]
+    assert head.headers["cache-control"] == got.headers["cache-control"]
+    with store.read() as session:
+        assert last_config_fetch(session, workspace_id) is not None
+    unchanged = client.head(config_path, headers={"If-None-Match": got.headers["etag"]})
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    assert client.head("/sdk/v1/sdk_unknown/config.json").status_code == 404

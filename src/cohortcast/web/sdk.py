@@ -47,7 +47,8 @@ def sdk_bundle() -> Response:
 
 
 class SdkConfigMiddleware:
-    """Answers ``GET /sdk/v1/{sdk_key}/config.json`` ahead of the router.
+    """Answers ``GET`` (and ``HEAD``) ``/sdk/v1/{sdk_key}/config.json`` ahead
+    of the router.
 
     This is by far the busiest route, and routing plus the framework's
     per-route layers cost more than the answer itself (one indexed lookup,
@@ -62,7 +63,7 @@ class SdkConfigMiddleware:
         match = (
             _CONFIG_PATH.fullmatch(scope["path"]) if scope["type"] == "http" else None
         )
-        if match is None or scope["method"] != "GET":
+        if match is None or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         response = await sdk_config(Request(scope, receive), match["sdk_key"])
@@ -87,7 +88,10 @@ async def sdk_config(request: Request, sdk_key: str) -> Response:
             status_code=404,
         )
 
-    await note_config_fetch(request.app, stamp.workspace_id)
+    # A HEAD comes from a monitor or a person checking, not from the SDK on a
+    # page, so it is not a sighting for the Troubleshooting checks.
+    if request.method == "GET":
+        await note_config_fetch(request.app, stamp.workspace_id)
     collect_url = _collect_url(request, sdk_key)
     rendered = renderer.cached(stamp, collect_url)
     etag = rendered.etag if rendered else f'"{renderer.version(stamp, collect_url)}"'
