@@ -1,17 +1,18 @@
 """What server-side delivery stored about Pinterest, read for the checks.
 
 The page and ``cohortcast doctor`` never call Pinterest themselves: the
-delivery worker keeps the audiences' states, and "Test connection" keeps
-whether the Tag ID belongs to the ad account.
+delivery worker keeps the audiences' states (read with the Audiences page's
+own :func:`~cohortcast.delivery.overview.stored_audiences`), and "Test
+connection" keeps whether the Tag ID belongs to the ad account.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cohortcast.delivery.overview import stored_audiences
 from cohortcast.diagnostics._facts import AudienceFacts, PinterestFacts
-from cohortcast.store.delivery_models import PinterestAudience, PinterestCredentials
+from cohortcast.store.delivery_models import PinterestCredentials
 
 
 def stored_pinterest_facts(
@@ -30,11 +31,7 @@ def stored_pinterest_facts(
         (row.tag_id, row.cohort_code): AudienceFacts(
             row.audience_id, row.status, row.size
         )
-        for row in session.scalars(
-            select(PinterestAudience).where(
-                PinterestAudience.integration_id == integration_id
-            )
-        )
+        for row in stored_audiences(session, integration_id)
     }
     return PinterestFacts(
         ad_account_id=credentials.ad_account_id,
