@@ -6,6 +6,10 @@ const BATCH = 50;
 // Chromium refuses keepalive bodies above 64 KiB.
 const KEEPALIVE_LIMIT = 60000;
 const MAX_BACKOFF = 60000;
+// A request the network never answers must not stop sending for the rest of
+// the page view: past this, its batch counts as failed and is sent again (the
+// server drops the copy if the first one arrives after all).
+const REQUEST_TIMEOUT = 30000;
 
 function retryable(status) {
   return (
@@ -115,11 +119,19 @@ export function createTransport(win, storage, warn, options) {
       Object.assign({ sent_at: win.Date.now() }, options.batchFields(), sent),
     );
     sending = true;
+    let watchdog = 0;
+    const finish = (status, reply) => {
+      if (!watchdog) return;
+      win.clearTimeout(watchdog);
+      watchdog = 0;
+      settle(sent, status, reply);
+    };
+    watchdog = win.setTimeout(() => finish(0), REQUEST_TIMEOUT);
     // fetch with keepalive outlives the page like a beacon does, and unlike
     // a beacon it tells whether the server took the batch.
     post(body).then(
-      (answer) => settle(sent, answer[0], answer[1]),
-      () => settle(sent, 0),
+      (answer) => finish(answer[0], answer[1]),
+      () => finish(0),
     );
   }
 

@@ -87,3 +87,21 @@ test("the retry queue is bounded, dropping the oldest", async () => {
   assert.equal(queue.events[0].properties.i, 100);
   assert.ok(page.warnings.some((w) => w.includes("retry queue full")));
 });
+
+test("a request that never answers is given up after 30 s and sent again", async () => {
+  let hang = true;
+  const page = await loadPage({ collect: () => (hang ? "hang" : 200) });
+  page.cc.track("Read");
+  await page.tick(1000);
+  const stuck = page.collects.length;
+  await page.tick(29000);
+  assert.equal(page.collects.length, stuck);
+
+  hang = false;
+  await page.tick(5000);
+  assert.equal(page.collects.length, stuck + 1);
+  assert.deepEqual(names(page).slice(-2), ["Pageview", "Read"]);
+  assert.ok(page.warnings.some((w) => w.includes("will retry")));
+  await page.tick(60000);
+  assert.equal(page.collects.length, stuck + 1);
+});

@@ -47,7 +47,8 @@ export function config(overrides = {}) {
 
 /**
  * `options.config` is what config.json answers (or a function of the
- * request), `options.collect(body)` gives the collect endpoint's status.
+ * request), `options.collect(body)` gives the collect endpoint's status
+ * ("hang": it never answers).
  */
 export function fakeWindow(options = {}) {
   const clock = { now: options.now ?? START };
@@ -104,6 +105,7 @@ export function fakeWindow(options = {}) {
       collects.push({ url, init, body });
       const status = options.collect ? options.collect(body) : 200;
       if (status instanceof Error) throw status;
+      if (status === "hang") return new Promise(() => {});
       return response(status, { accepted: body.events.length });
     },
   };
