@@ -16,12 +16,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from cohortcast.delivery.credentials import cipher_for
+from cohortcast.delivery.credentials import TokenCipher, cipher_for, save_credentials
 from cohortcast.pinterest.sandbox import DEFAULT_TOKEN, OTHER_TOKEN
 from cohortcast.settings import Settings
 from cohortcast.store import integrations, workspaces
 from cohortcast.store.database import Store
 from cohortcast.store.delivery_models import DeliveryLogEntry, PinterestCredentials
+from cohortcast.store.models import Integration
 from sandbox_server import Sandbox, running_sandbox
 
 AD_ACCOUNT = "549755885175"
@@ -411,3 +412,58 @@ def test_the_delivery_pages_point_to_the_form_when_delivery_is_off(
     assert link in deliveries
     assert "PATCH /api/v1" not in audiences
     assert "PATCH /api/v1" not in deliveries
+
+
+def test_a_token_saved_under_another_secret_must_be_entered_again(
+    dashboard: TestClient,
+    store: Store,
+    integration_id: str,
+    post_form: PostForm,
+) -> None:
+    with store.transaction() as session:
+        integration = session.get(Integration, integration_id)
+        assert integration is not None
+        other = TokenCipher(b"another-secret-key-0123456789abcdef")
+        save_credentials(
+            session,
+            integration,
+            other,
+            1,
+            ad_account_id=AD_ACCOUNT,
+            access_token=NEW_TOKEN,
+        )
+
+    page = text_of(dashboard.get(page_of(integration_id)).text)
+    response = save(post_form, integration_id, AD_ACCOUNT, "")
+
+    assert "Access token Unreadable It was saved with another secret key" in page
+    assert "Save an ad account ID and an access token, then test them here." in page
+    assert response.status_code == 422
+    assert errors_of(response) == [
+        "Enter the access token again: the saved one was encrypted with another "
+        "secret key and this server cannot read it."
+    ]
+
+
+@pytest.mark.parametrize(
+    "action", ["", "/delivery/remove", "/delivery", "/delivery/test"]
+)
+def test_another_workspaces_integration_is_not_found(
+    dashboard: TestClient,
+    store: Store,
+    post_form: PostForm,
+    action: str,
+) -> None:
+    with store.transaction() as session:
+        stranger = workspaces.create_workspace(session, "other", "Other")
+        foreign = integrations.add_pinterest_integration(session, stranger.id, TAG_ID)
+
+    path = page_of(foreign.id) + action
+    if action in ("", "/delivery/remove"):
+        response = dashboard.get(path)
+    else:
+        response = post_form("/settings/integrations", path, ad_account_id=AD_ACCOUNT)
+
+    assert response.status_code == 404
+    with store.read() as session:
+        assert session.get(PinterestCredentials, foreign.id) is None

@@ -95,7 +95,10 @@ async def test_connection(
     elif outcome.ok:
         message = f"Test connection passed. {outcome.detail}"
     else:
-        message = "Test connection failed: what to do is under Server-side delivery."
+        message = (
+            "Test connection found a problem: Connection test below shows the "
+            "step that failed and what to do."
+        )
     return redirect(request, _page(integration_id, "#connection-test"), message)
 
 
