@@ -13,10 +13,9 @@ import time
 
 import click
 
-from cohortcast.cli._store import DATABASE_URL_HELP, open_cli_store
+from cohortcast.cli._store import DATABASE_URL_HELP, cli_session
 from cohortcast.diagnostics import GROUPS, Check, Report, run_diagnostics
 from cohortcast.store import workspaces
-from cohortcast.store.errors import StoreError
 
 _MARKS = {"ok": "✓", "info": "i", "warning": "!", "failing": "✗"}
 _COLOURS = {"ok": "green", "info": "blue", "warning": "yellow", "failing": "red"}
@@ -30,15 +29,9 @@ def doctor(as_json: bool, database_url: str | None) -> None:
 
     Exits with status 1 when any check fails.
     """
-    store = open_cli_store(database_url)
-    try:
-        with store.read() as session:
-            workspace = workspaces.get_default_workspace(session)
-            report = run_diagnostics(session, workspace.id, int(time.time() * 1000))
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        store.close()
+    with cli_session(database_url, write=False) as session:
+        workspace = workspaces.get_default_workspace(session)
+        report = run_diagnostics(session, workspace.id, int(time.time() * 1000))
 
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import click
 
-from cohortcast.cli._store import DATABASE_URL_HELP, open_cli_store
+from cohortcast.cli._store import DATABASE_URL_HELP, cli_session
 from cohortcast.store import tokens, workspaces
-from cohortcast.store.errors import StoreError
 
 
 @click.group()
@@ -27,15 +26,9 @@ def create(name: str, database_url: str | None) -> None:
 
     Use it as 'Authorization: Bearer <token>' on /api/v1.
     """
-    store = open_cli_store(database_url)
-    try:
-        with store.transaction() as session:
-            workspace = workspaces.get_default_workspace(session)
-            created = tokens.create_token(session, workspace.id, name)
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        store.close()
+    with cli_session(database_url, write=True) as session:
+        workspace = workspaces.get_default_workspace(session)
+        created = tokens.create_token(session, workspace.id, name)
 
     click.echo(
         f"Created token '{created.name}' for workspace '{workspace.name}'.", err=True
@@ -49,18 +42,12 @@ def create(name: str, database_url: str | None) -> None:
 def list_(database_url: str | None) -> None:
     """List the tokens: id, creation time (UTC) and name. Secrets are never kept,
     so they cannot be listed."""
-    store = open_cli_store(database_url)
-    try:
-        with store.read() as session:
-            workspace = workspaces.get_default_workspace(session)
-            found = [
-                (row.id, f"{row.created_at:%Y-%m-%d %H:%M}", row.name)
-                for row in tokens.list_tokens(session, workspace.id)
-            ]
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        store.close()
+    with cli_session(database_url, write=False) as session:
+        workspace = workspaces.get_default_workspace(session)
+        found = [
+            (row.id, f"{row.created_at:%Y-%m-%d %H:%M}", row.name)
+            for row in tokens.list_tokens(session, workspace.id)
+        ]
 
     if not found:
         click.echo(
@@ -76,16 +63,9 @@ def list_(database_url: str | None) -> None:
 def revoke(token_id: str, database_url: str | None) -> None:
     """Revoke the token TOKEN_ID (see `cohortcast token list`): API requests
     carrying it are refused from now on."""
-    store = open_cli_store(database_url)
-    try:
-        with store.transaction() as session:
-            workspace = workspaces.get_default_workspace(session)
-            revoked = tokens.revoke_token(session, workspace.id, token_id)
-            name = revoked.name
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        store.close()
+    with cli_session(database_url, write=True) as session:
+        workspace = workspaces.get_default_workspace(session)
+        name = tokens.revoke_token(session, workspace.id, token_id).name
 
     click.echo(f"Revoked token '{name}' ({token_id.strip()}).")
 

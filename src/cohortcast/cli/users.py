@@ -6,9 +6,8 @@ import sys
 
 import click
 
-from cohortcast.cli._store import DATABASE_URL_HELP, open_cli_store
+from cohortcast.cli._store import DATABASE_URL_HELP, cli_session
 from cohortcast.store import users, workspaces
-from cohortcast.store.errors import StoreError
 
 
 @click.group()
@@ -34,16 +33,10 @@ def create(email: str, password_stdin: bool, database_url: str | None) -> None:
         )
     password = sys.stdin.readline().rstrip("\r\n")
 
-    store = open_cli_store(database_url)
-    try:
-        with store.transaction() as session:
-            workspace = workspaces.get_default_workspace(session)
-            created = users.create_user(session, workspace.id, email, password)
-            address = created.email
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        store.close()
+    with cli_session(database_url, write=True) as session:
+        workspace = workspaces.get_default_workspace(session)
+        created = users.create_user(session, workspace.id, email, password)
+        address = created.email
 
     click.echo(f"Created user {address} in workspace '{workspace.name}'.")
 
