@@ -30,7 +30,7 @@ export function createSdk(env) {
   const doc = win.document;
   const now = () => win.Date.now();
   const warn = createWarn(win, env.debug);
-  const storage = createStorage(win, warn);
+  const storage = createStorage(win, warn, env.sdkKey);
   const listeners = { entry: [], exit: [], ready: [] };
   const pending = [];
   const base = env.origin + "/";

@@ -1,6 +1,10 @@
 // Every key the SDK owns starts with this prefix, so that consent(false) can
 // clear them all without touching the publisher's keys.
 export const PREFIX = "cohortcast:";
+// Consent and the debug switch belong to the site, whatever SDK key its pages
+// load; everything else is kept per SDK key, so two workspaces on one site (or
+// a site that moves to another) never mix states, queues or visitor ids.
+const SHARED = { consent: 1, debug: 1 };
 
 /**
  * A JSON store over localStorage that degrades to memory. Until `persist(true)`
@@ -8,8 +12,9 @@ export const PREFIX = "cohortcast:";
  * earlier, consented page view stored. Values are kept serialised in memory too
  * so that callers never share a mutable object with the store.
  */
-export function createStorage(win, warn) {
+export function createStorage(win, warn, sdkKey) {
   const memory = {};
+  const name = (key) => PREFIX + (SHARED[key] ? "" : sdkKey + ":") + key;
   let local = null;
   let persisting = false;
 
@@ -24,7 +29,9 @@ export function createStorage(win, warn) {
   function get(key) {
     let raw = memory[key];
     try {
-      if (raw === undefined && local) raw = local.getItem(PREFIX + key);
+      if (raw === undefined && local) raw = local.getItem(name(key));
+      // Kept under the bare prefix before keys were separated: adopted once.
+      if (raw == null && local) raw = local.getItem(PREFIX + key);
       return raw == null ? null : JSON.parse(raw);
     } catch (e) {
       warn("ignored a corrupt " + key);
@@ -37,7 +44,8 @@ export function createStorage(win, warn) {
     const raw = JSON.stringify(value);
     if ((persisting || always) && local) {
       try {
-        local.setItem(PREFIX + key, raw);
+        local.setItem(name(key), raw);
+        if (!SHARED[key]) local.removeItem(PREFIX + key);
         delete memory[key];
         return;
       } catch (e) {

@@ -31,7 +31,7 @@ test("consent(true) stores, sends what was held and fires", async () => {
   page.cc.consent(true);
   await page.tick();
 
-  assert.ok(stored(page).includes("cohortcast:state"));
+  assert.ok(stored(page).includes("cohortcast:k:state"));
   assert.equal(page.pixels.length, 1);
   assert.deepEqual(
     page.collects[0].body.events.map((e) => e.name),

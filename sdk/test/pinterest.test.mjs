@@ -47,7 +47,7 @@ test("the pixel follows the design's wire format", async () => {
 
   const [url] = page.pixels;
   const visitor = JSON.parse(
-    page.win.localStorage.getItem("cohortcast:visitor_id"),
+    page.win.localStorage.getItem("cohortcast:k:visitor_id"),
   );
   assert.equal(url.origin + url.pathname, "https://ct.pinterest.com/v3/");
   assert.equal(url.searchParams.get("tid"), TAG);

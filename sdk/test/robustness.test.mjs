@@ -106,8 +106,8 @@ test("stored values are copies, not shared objects", () => {
 
 test("a corrupt stored value is ignored", async () => {
   const localStorage = memoryLocalStorage();
-  localStorage.setItem("cohortcast:state", "{not json");
-  localStorage.setItem("cohortcast:config", "[1,");
+  localStorage.setItem("cohortcast:k:state", "{not json");
+  localStorage.setItem("cohortcast:k:config", "[1,");
   const page = await loadPage({ localStorage });
   page.cc.track("Score");
   assert.deepEqual(page.cc.cohorts(), ["sport"]);
@@ -120,4 +120,38 @@ test("a cached configuration is used at once while it refreshes", async () => {
   next.cc.track("Score");
 
   assert.equal(next.pixels.length, 1);
+});
+
+test("two SDK keys on one site keep their own state and queue", async () => {
+  const localStorage = memoryLocalStorage();
+  const first = await loadPage({ localStorage, sdkKey: "k1" });
+  first.cc.track("Score");
+  const second = await loadPage({ localStorage, sdkKey: "k2" });
+
+  assert.deepEqual(first.cc.cohorts(), ["sport"]);
+  assert.deepEqual(second.cc.cohorts(), []);
+  const visitor = (key) => localStorage.getItem(`cohortcast:${key}:visitor_id`);
+  assert.ok(visitor("k1") && visitor("k2") && visitor("k1") !== visitor("k2"));
+});
+
+test("what an earlier version stored under the bare prefix is adopted once", async () => {
+  const localStorage = memoryLocalStorage();
+  const before = await loadPage({ localStorage });
+  before.cc.track("Score");
+  for (const name of ["state", "visitor_id"]) {
+    const value = localStorage.getItem(`cohortcast:k:${name}`);
+    localStorage.removeItem(`cohortcast:k:${name}`);
+    localStorage.setItem(`cohortcast:${name}`, value);
+  }
+  const visitor = JSON.parse(localStorage.getItem("cohortcast:visitor_id"));
+
+  const after = await loadPage({ localStorage });
+
+  assert.deepEqual(after.cc.cohorts(), ["sport"]);
+  assert.equal(localStorage.getItem("cohortcast:state"), null);
+  assert.equal(localStorage.getItem("cohortcast:visitor_id"), null);
+  assert.equal(
+    JSON.parse(localStorage.getItem("cohortcast:k:visitor_id")),
+    visitor,
+  );
 });

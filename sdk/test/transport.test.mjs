@@ -82,7 +82,7 @@ test("the retry queue is bounded, dropping the oldest", async () => {
   const page = await loadPage({ collect: () => 503 });
   for (let i = 0; i < 600; i++) page.cc.track("Read", { i });
 
-  const queue = JSON.parse(page.win.localStorage.getItem("cohortcast:queue"));
+  const queue = JSON.parse(page.win.localStorage.getItem("cohortcast:k:queue"));
   assert.equal(queue.events.length, 500);
   assert.equal(queue.events[0].properties.i, 100);
   assert.ok(page.warnings.some((w) => w.includes("retry queue full")));

@@ -11,7 +11,7 @@ export async function loadPage(options = {}, page = {}) {
     win: browser.win,
     compile: options.compile ?? compileCohorts,
     origin: "https://cc.example",
-    sdkKey: "k",
+    sdkKey: options.sdkKey ?? "k",
     debug: true,
     consentRequired: options.consentRequired === true,
   });
