@@ -204,11 +204,11 @@ async def run_connection_test(
             )
 
     with store.transaction() as session:
-        _keep(session, integration_id, outcome, exchanges, clock())
+        _record_outcome(session, integration_id, outcome, exchanges, clock())
     return outcome
 
 
-def _keep(
+def _record_outcome(
     session: Session,
     integration_id: str,
     outcome: ConnectionResult,

@@ -250,22 +250,8 @@ def save_delivery_form(
     field's problem, before anything is saved. The token is never quoted.
     """
     row = session.get(PinterestCredentials, integration.id)
-    account = ad_account_id.strip()
-    token = access_token.strip()
-    problems: dict[str, str] = {}
-    if not account:
-        problems["ad_account_id"] = (
-            "Enter the ad account ID: the digits Pinterest shows under Business "
-            "Manager > Ad accounts, e.g. 549755885175."
-        )
-    else:
-        try:
-            _valid_ad_account_id(account)
-        except InvalidValueError as error:
-            problems["ad_account_id"] = str(error)
-    token_problem = _token_problem(token, row, cipher_for(settings))
-    if token_problem:
-        problems["access_token"] = token_problem
+    account, token = ad_account_id.strip(), access_token.strip()
+    problems = _form_problems(account, token, row, cipher_for(settings))
     if problems:
         raise CredentialsFormError(problems)
 
@@ -279,6 +265,26 @@ def save_delivery_form(
         access_token=token or None,
     )
     return True
+
+
+def _form_problems(
+    account: str, token: str, row: PinterestCredentials | None, cipher: TokenCipher
+) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not account:
+        problems["ad_account_id"] = (
+            "Enter the ad account ID: the digits Pinterest shows under Business "
+            "Manager > Ad accounts, e.g. 549755885175."
+        )
+    else:
+        try:
+            _valid_ad_account_id(account)
+        except InvalidValueError as error:
+            problems["ad_account_id"] = str(error)
+    token_problem = _token_problem(token, row, cipher)
+    if token_problem:
+        problems["access_token"] = token_problem
+    return problems
 
 
 def _token_problem(

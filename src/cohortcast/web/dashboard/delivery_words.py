@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from cohortcast.delivery.connection import KIND as CONNECTION_TEST
+from cohortcast.delivery.connection import step_of
+
 # Pinterest's minimum, also the threshold of the cohort size checks.
 MIN_AUDIENCE_SIZE = 100
 
@@ -20,6 +23,13 @@ _TOKEN = re.compile(r"\bpina_[\w-]+")
 _DIGEST = re.compile(r"\b[0-9a-fA-F]{32,}\b")
 _AD_ACCOUNT = re.compile(r"/ad_accounts/([0-9]+)")
 _ANSWERED = re.compile(r"Pinterest answered ([0-9]{3})")
+
+
+_CONNECTION_TEST_STEPS = {
+    "token": "Connection test: access token",
+    "ad_account": "Connection test: ad account",
+    "tag": "Connection test: Tag ID",
+}
 
 
 @dataclass(frozen=True)
@@ -90,12 +100,8 @@ def what_was_sent(kind: str, method: str, path: str) -> str:
     tail = path.split("?", 1)[0].rstrip("/")
     if kind == "conversions":
         return "Conversions API batch"
-    if kind == "connection_test":
-        if tail.endswith("/user_account"):
-            return "Connection test: access token"
-        if tail.endswith("/conversion_tags"):
-            return "Connection test: Tag ID"
-        return "Connection test: ad account"
+    if kind == CONNECTION_TEST:
+        return _CONNECTION_TEST_STEPS[step_of(path)]
     if kind == "customer_list":
         return {
             "GET": "Customer list lookup",
