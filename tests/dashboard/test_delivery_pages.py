@@ -249,8 +249,8 @@ def test_a_routed_cohort_without_an_audience_says_why(
     after_sync = rows_of(dashboard.get(AUDIENCES).text)
 
     assert [row.split(" Not created yet")[0] for row in before_sync] == [
-        f"Travel readers {world.code} {TAG_ID} default None",
-        f"Travel readers {world.code} {OTHER_TAG_ID} None",
+        f"Travel readers {world.code} {TAG_ID} default No audience",
+        f"Travel readers {world.code} {OTHER_TAG_ID} No audience",
     ]
     assert "Ready" in after_sync[0]
     assert (
