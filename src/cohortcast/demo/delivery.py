@@ -70,7 +70,7 @@ async def _patch_credentials(api: httpx.AsyncClient, sandbox_token: str) -> str 
 async def _test_connection(
     api: httpx.AsyncClient, integration_id: str
 ) -> ServerSideDelivery:
-    # The same request as the button in Settings > Integrations > Pinterest;
+    # The same request as the button in Settings > Integrations > Pinterest > Edit;
     # the server stores the outcome for the Troubleshooting page.
     answer = await api.post(f"/integrations/{integration_id}/test-connection")
     if not answer.is_success:

@@ -19,7 +19,7 @@ MIN_IDENTIFIABLE_SHARE = 0.5
 MAX_WITHOUT_CONSENT_SHARE = 0.2
 
 SERVER_SIDE = (
-    "enter an ad account and token under Settings > Integrations > Pinterest so "
+    "enter an ad account and token under Settings > Integrations > Pinterest > Edit so "
     "identified members (hashed emails) also reach Pinterest as customer lists"
 )
 

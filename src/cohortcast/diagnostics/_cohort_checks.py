@@ -167,7 +167,8 @@ def _tag_in_ad_account(facts: PinterestFacts) -> Check:
             "warning",
             f"Server-side delivery uses ad account {facts.ad_account_id}, and the "
             "connection has not been tested since the credentials were saved.",
-            "Open Settings > Integrations > Pinterest and click Test connection.",
+            "Open Settings > Integrations > Pinterest > Edit and click Test"
+            " connection.",
         )
     detail = facts.connection_detail or facts.connection_result
     if facts.connection_result != "ok":
@@ -176,7 +177,7 @@ def _tag_in_ad_account(facts: PinterestFacts) -> Check:
             title,
             "failing",
             detail,
-            "Fix what the sentence says in Settings > Integrations > Pinterest, "
+            "Fix what the sentence says in Settings > Integrations > Pinterest > Edit, "
             "then click Test connection again.",
         )
     return _check(id_, title, "ok", detail, None)
@@ -209,8 +210,8 @@ def _audience(snapshot: Snapshot, facts: PinterestFacts, cohort: CohortFacts) ->
             title,
             "failing",
             f"{evidence} The last sync failed: {facts.audiences_error}",
-            "Fix the cause in Settings > Integrations > Pinterest (Test connection "
-            "names it); the next sync creates the missing audiences.",
+            "Fix the cause in Settings > Integrations > Pinterest > Edit (Test"
+            " connection names it); the next sync creates the missing audiences.",
         )
     not_ready = [a for a in held.values() if a is not None and a.status != "READY"]
     if missing or not_ready:
