@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cohortcast.demo.traffic import TrafficStats
+from cohortcast.demo.traffic import SIGNED_IN_SHARE, TrafficStats, reader_email
 from cohortcast.demo.visits import PageVisit, plan_visit
 
 logger = logging.getLogger(__name__)
@@ -117,6 +117,11 @@ class BrowserTraffic:
         self, page: Any, plan: list[PageVisit], stats: TrafficStats, stop: asyncio.Event
     ) -> None:
         try:
+            if self._rng.random() < SIGNED_IN_SHARE:
+                # The site's own sign-in: its pages identify the reader to the
+                # SDK (templates/_layout.html), which hashes the email.
+                cookie = {"name": "reader", "value": reader_email()}
+                await page.context.add_cookies([{**cookie, "url": self._site_origin}])
             for visit in plan:
                 if stop.is_set():
                     return

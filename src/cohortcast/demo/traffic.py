@@ -111,6 +111,11 @@ PINTEREST_COOKIE_SHARE = 0.9
 SIGNED_IN_SHARE = 0.5
 
 
+def reader_email() -> str:
+    """A new signed-in reader's address, at a domain reserved for examples."""
+    return f"reader-{secrets.token_hex(8)}@example.com"
+
+
 @dataclass(frozen=True)
 class ServerSideVisitor:
     """What a server knows about one visitor besides the pages."""
@@ -127,8 +132,7 @@ class ServerSideVisitor:
         email = None
         if rng.random() < SIGNED_IN_SHARE:
             # The SDK's identify() hashes the same way: trimmed, lower case.
-            address = f"reader-{visitor_id[2:]}@example.com"
-            email = hashlib.sha256(address.encode()).hexdigest()
+            email = hashlib.sha256(reader_email().encode()).hexdigest()
         return cls(visitor_id, cookie, email)
 
     def batch_fields(self) -> dict[str, object]:
