@@ -1,5 +1,5 @@
 """Which implementation of the engine runs: these sources, or the same sources
-compiled with mypyc (``tools/compile_engine.py``), about twice as fast.
+compiled with mypyc (``tools/compile_engine.py``), about 1.6 times as fast.
 
 The compiled copy is a package of its own, ``_cohortcast_engine``, carrying
 the digest of the sources it was compiled from. It is used only while that
