@@ -13,9 +13,7 @@ import http.server
 import json
 import os
 import secrets
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
+from browser_serving import serving
 
 from cohortcast.demo.browser_traffic import CHROMIUM, CHROMIUM_ARGS
 from cohortcast.settings import Settings
@@ -62,26 +60,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         elif not SDK_BUNDLE.exists() and "cohortcast_server" in item.fixturenames:
             reason = f"{SDK_BUNDLE} is missing: build the SDK first (make sdk)"
             item.add_marker(pytest.mark.skip(reason=reason))
-
-
-def _listening_socket() -> socket.socket:
-    # Bound here and handed to uvicorn, so no other process can take the port
-    # between choosing it and listening on it.
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-def _wait_until_up(url: str) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise RuntimeError(f"The server did not answer at {url} within 15 s.")
 
 
 class CollectTap:
@@ -183,20 +161,9 @@ def cohortcast_server(
     """The real application under uvicorn, on a temporary SQLite database."""
     database = tmp_path_factory.mktemp("server") / "cohortcast.db"
     app = create_app(Settings(database_url=f"sqlite:///{database}"))
-    sock = _listening_socket()
-    port = sock.getsockname()[1]
     tap = CollectTap(app)
-    config = uvicorn.Config(tap, log_level="warning", ws="none")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
-    thread.daemon = True
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    _wait_until_up(url + "/healthz")
-    yield CohortcastServer(url=url, app=app, tap=tap)
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(tap) as url:
+        yield CohortcastServer(url=url, app=app, tap=tap)
 
 
 @pytest.fixture(scope="module")

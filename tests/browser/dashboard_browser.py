@@ -3,17 +3,13 @@ in, and following links as a person would."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-import uvicorn
+from browser_serving import serving
 
 from cohortcast.settings import Settings
 from cohortcast.store import users, workspaces
@@ -48,29 +44,8 @@ def running_dashboard(folder: Path, **overrides: Any) -> Iterator[DashboardServe
         users.create_user(session, workspace.id, EMAIL, PASSWORD)
         sdk_key = workspace.sdk_key
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    _wait_until_up(url + "/healthz")
-    yield DashboardServer(url=url, app=app, sdk_key=sdk_key)
-    running.should_exit = True
-    thread.join(timeout=10)
-
-
-def _wait_until_up(url: str) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise RuntimeError(f"The server did not answer at {url} within 15 s.")
+    with serving(app) as url:
+        yield DashboardServer(url=url, app=app, sdk_key=sdk_key)
 
 
 def sign_in(page: Any, url: str) -> None:
