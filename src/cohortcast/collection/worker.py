@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
 
 from starlette.concurrency import run_in_threadpool
 
@@ -47,17 +45,3 @@ async def run_background(collector: Collector, interval_seconds: float) -> None:
             logger.exception("A background collection pass failed; retrying")
         count += 1
         await asyncio.sleep(interval_seconds)
-
-
-@asynccontextmanager
-async def running_in_background(
-    collector: Collector, interval_seconds: float
-) -> AsyncIterator[None]:
-    """Run the background task for the duration of the ``async with`` block."""
-    task = asyncio.create_task(run_background(collector, interval_seconds))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task

@@ -1,8 +1,8 @@
 """The delivery worker: sync audiences, claim due outbox rows, send, record.
 
 :func:`deliver_due` is one deterministic pass (tests call it with their own
-clock and client factory); :func:`delivering_in_background` runs passes in
-the server's event loop for the life of the app.
+clock and client factory); :func:`run_delivery` runs passes in the server's
+event loop for the life of the app (see web/background.py).
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import asyncio
 import logging
 import random
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager, suppress
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from cohortcast.delivery import log
@@ -200,19 +199,3 @@ async def run_delivery(deliverer: Deliverer, interval_seconds: float) -> None:
         except Exception:
             logger.exception("A delivery pass failed; retrying")
         await asyncio.sleep(interval_seconds)
-
-
-@asynccontextmanager
-async def delivering_in_background(
-    settings: Settings, store: Store
-) -> AsyncIterator[None]:
-    """Deliver in the background for the duration of the ``async with`` block."""
-    deliverer = deliverer_for(settings, store)
-    interval = settings.background_interval_seconds
-    task = asyncio.create_task(run_delivery(deliverer, interval))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task

@@ -9,10 +9,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 import cohortcast
-from cohortcast.delivery.worker import delivering_in_background
+from cohortcast.delivery.worker import deliverer_for, run_delivery
 from cohortcast.settings import Settings
 from cohortcast.store.database import open_store
-from cohortcast.web import collect, sdk
+from cohortcast.web import background, collect, sdk
 from cohortcast.web.api import API_PREFIX, build_api_router
 from cohortcast.web.cors import PublicCorsMiddleware
 from cohortcast.web.dashboard import build_dashboard_router
@@ -34,7 +34,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with collect.running(app), delivering_in_background(settings, store):
+        deliverer = deliverer_for(settings, store)
+        interval = settings.background_interval_seconds
+        async with (
+            collect.running(app),
+            background.running(run_delivery(deliverer, interval)),
+        ):
             yield
         store.close()
 

@@ -18,9 +18,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from cohortcast.collection.ingest import Collector, UnknownSdkKeyError
 from cohortcast.collection.pipeline import BatchWriter
 from cohortcast.collection.validation import BatchError
-from cohortcast.collection.worker import running_in_background
+from cohortcast.collection.worker import run_background
 from cohortcast.settings import Settings
 from cohortcast.store.database import Store
+from cohortcast.web import background
 from cohortcast.web.body_limit import BodyLimitMiddleware, BodyTooLargeError
 
 COLLECT_PREFIX = "/collect/"
@@ -91,7 +92,7 @@ async def running(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     interval = settings.background_interval_seconds
     try:
-        async with running_in_background(app.state.collector, interval):
+        async with background.running(run_background(app.state.collector, interval)):
             yield
     finally:
         app.state.batch_writer.close()
