@@ -188,6 +188,38 @@ def test_a_record_with_a_comma_is_refused() -> None:
         customer_list_update_requests(ACCOUNT, "77", "ADD", ["a,b"])
 
 
+def test_the_ad_accounts_request_asks_for_a_page_of_any_account() -> None:
+    request = ads.list_ad_accounts()
+    assert (request.method, request.path) == ("GET", "/ad_accounts")
+    assert request.response_type is ads.AdAccountPage
+    assert request.rate_limit_key is None
+    assert request.params == {"page_size": "250"}
+    assert request.body is None
+
+
+def test_the_ad_accounts_request_carries_the_bookmark_of_the_next_page() -> None:
+    request = ads.list_ad_accounts(bookmark="b2", page_size=10)
+    assert request.params == {"page_size": "10", "bookmark": "b2"}
+    stored = json.loads(json.dumps(request.to_record()))
+    assert ads.ApiRequest.from_record(stored) == request
+
+
+@pytest.mark.parametrize("page_size", [0, 251])
+def test_a_page_size_outside_1_to_250_is_refused(page_size: int) -> None:
+    with pytest.raises(ValueError, match=f"1 to 250 items, not {page_size}"):
+        ads.list_ad_accounts(page_size=page_size)
+    with pytest.raises(ValueError, match=f"1 to 250 items, not {page_size}"):
+        ads.list_audiences(ACCOUNT, page_size=page_size)
+
+
+def test_an_ad_account_page_reads_pinterests_answer() -> None:
+    page = ads.AdAccountPage.model_validate(
+        {"items": [{"id": ACCOUNT, "name": "N", "owner": {}}], "bookmark": None}
+    )
+    assert [account.id for account in page.items] == [ACCOUNT]
+    assert page.bookmark is None
+
+
 def test_an_id_that_is_not_digits_cannot_reach_the_path() -> None:
     with pytest.raises(ValueError, match=r"'1/\.\./2' must be 1 to 20 digits"):
         ads.get_audience(ACCOUNT, "1/../2")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import pytest
+
 from cohortcast.pinterest.ads import (
     MAX_EVENTS_PER_REQUEST,
     ApiRequest,
@@ -18,6 +20,7 @@ from cohortcast.pinterest.ads import (
     create_audience,
     create_customer_list,
     customer_list_update_requests,
+    list_ad_accounts,
     plan_audience_changes,
     send_conversion_events,
     update_audience,
@@ -135,3 +138,21 @@ def test_every_planned_request_matches_its_schema(openapi: OpenApi) -> None:
         if request.method == "PATCH":
             path += "/{audience_id}"
         check(openapi, request, path)
+
+
+def test_the_ad_accounts_query_matches_the_documented_parameters(
+    openapi: OpenApi,
+) -> None:
+    operation = openapi.document["paths"]["/ad_accounts"]["get"]
+    parameters = {
+        parameter["name"]: parameter["schema"]
+        for parameter in openapi.resolve(operation["parameters"])
+    }
+    request = list_ad_accounts(bookmark="b2")
+    assert set(request.params) <= set(parameters)
+    openapi.validate(int(request.params["page_size"]), parameters["page_size"])
+    openapi.validate(request.params["bookmark"], parameters["bookmark"])
+    maximum = parameters["page_size"]["maximum"]
+    assert list_ad_accounts(page_size=maximum).params["page_size"] == str(maximum)
+    with pytest.raises(ValueError, match="items, not"):
+        list_ad_accounts(page_size=maximum + 1)

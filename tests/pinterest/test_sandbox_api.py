@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from cohortcast.pinterest.sandbox import DEFAULT_TOKEN
+from cohortcast.pinterest.sandbox import DEFAULT_TOKEN, OTHER_TOKEN
 
 if TYPE_CHECKING:
     from conftest import RunningSandbox
@@ -40,6 +40,71 @@ def test_a_request_without_a_token_gets_pinterests_401(sandbox: RunningSandbox) 
     response = httpx.get(f"{sandbox.url}/v5/ad_accounts/{ACCOUNT}/audiences")
     assert response.status_code == 401
     assert response.json() == {"code": 2, "message": "Authentication failed."}
+
+
+def list_ad_accounts(
+    sandbox: RunningSandbox, token: str = DEFAULT_TOKEN, **params: str
+) -> httpx.Response:
+    return httpx.get(
+        f"{sandbox.url}/v5/ad_accounts",
+        params=params,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def test_the_ad_accounts_are_those_the_token_may_use(sandbox: RunningSandbox) -> None:
+    response = list_ad_accounts(sandbox)
+    assert response.status_code == 200
+    assert response.json() == {
+        "items": [
+            {
+                "id": "549755885175",
+                "name": "Sandbox Publisher",
+                "country": "US",
+                "currency": "USD",
+            },
+            {
+                "id": "549755885176",
+                "name": "Sandbox Second Account",
+                "country": "US",
+                "currency": "USD",
+            },
+        ],
+        "bookmark": None,
+    }
+    other = list_ad_accounts(sandbox, OTHER_TOKEN).json()
+    assert [account["id"] for account in other["items"]] == ["549755885199"]
+
+
+def test_the_ad_accounts_come_a_page_at_a_time(sandbox: RunningSandbox) -> None:
+    first = list_ad_accounts(sandbox, page_size="1").json()
+    assert [account["id"] for account in first["items"]] == ["549755885175"]
+    assert first["bookmark"] is not None
+    second = list_ad_accounts(sandbox, page_size="1", bookmark=first["bookmark"]).json()
+    assert [account["id"] for account in second["items"]] == ["549755885176"]
+    assert second["bookmark"] is None
+    assert list_ad_accounts(sandbox, page_size="251").status_code == 400
+
+
+def test_the_ad_accounts_of_an_unknown_token_are_a_401(
+    sandbox: RunningSandbox,
+) -> None:
+    response = list_ad_accounts(sandbox, "pina_unknown")
+    assert response.status_code == 401
+    assert response.json() == {"code": 2, "message": "Authentication failed."}
+    assert httpx.get(f"{sandbox.url}/v5/ad_accounts").status_code == 401
+
+
+def test_shared_ad_accounts_can_be_left_out_but_the_sandbox_shares_none(
+    sandbox: RunningSandbox,
+) -> None:
+    everything = list_ad_accounts(sandbox).json()
+    assert list_ad_accounts(sandbox, include_shared_accounts="false").json() == (
+        everything
+    )
+    refused = list_ad_accounts(sandbox, include_shared_accounts="maybe")
+    assert refused.status_code == 400
+    assert "'include_shared_accounts'" in refused.json()["message"]
 
 
 def test_an_unknown_field_is_a_400_naming_it(sandbox: RunningSandbox) -> None:

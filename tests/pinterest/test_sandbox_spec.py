@@ -104,6 +104,20 @@ def test_event_and_tag_answers_have_the_documented_shapes(
     check(openapi, call(sandbox, "GET", "/user_account"), "/user_account", "GET")
 
 
+def test_ad_account_list_answers_have_the_documented_shapes(
+    sandbox: RunningSandbox, openapi: OpenApi
+) -> None:
+    answers = [
+        call(sandbox, "GET", "/ad_accounts"),
+        call(sandbox, "GET", "/ad_accounts?page_size=1"),
+        call(sandbox, "GET", "/ad_accounts?page_size=0"),
+        call(sandbox, "GET", "/ad_accounts", token="bad"),
+    ]
+    assert [answer.status_code for answer in answers] == [200, 200, 400, 401]
+    for answer in answers:
+        check(openapi, answer, "/ad_accounts", "GET")
+
+
 def test_error_answers_have_pinterests_error_shape(
     sandbox: RunningSandbox, openapi: OpenApi
 ) -> None:

@@ -39,6 +39,7 @@ from ._errors import (
 )
 from ._models import (
     AdAccount,
+    AdAccountPage,
     ApiError,
     Audience,
     AudienceCreateRequest,
@@ -69,6 +70,7 @@ from ._requests import (
     get_ad_account,
     get_audience,
     get_user_account,
+    list_ad_accounts,
     list_audiences,
     list_conversion_tags,
     list_customer_lists,
@@ -85,6 +87,7 @@ __all__ = [
     "MAX_RECORDS_PER_REQUEST",
     "PIXEL_EVENT",
     "AdAccount",
+    "AdAccountPage",
     "AdsApiError",
     "AdsClient",
     "ApiError",
@@ -131,6 +134,7 @@ __all__ = [
     "get_ad_account",
     "get_audience",
     "get_user_account",
+    "list_ad_accounts",
     "list_audiences",
     "list_conversion_tags",
     "list_customer_lists",

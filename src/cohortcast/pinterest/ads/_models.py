@@ -287,6 +287,13 @@ class AdAccount(_Response):
     currency: str | None = None
 
 
+class AdAccountPage(_Response):
+    """One page of ``GET /ad_accounts``: the ad accounts the token may use."""
+
+    items: list[AdAccount]
+    bookmark: str | None = None
+
+
 class UserAccount(_Response):
     """The token's user account (schema ``Account``)."""
 

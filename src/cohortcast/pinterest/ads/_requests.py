@@ -23,6 +23,7 @@ from ._batching import (
 )
 from ._models import (
     AdAccount,
+    AdAccountPage,
     Audience,
     AudienceCreateRequest,
     AudiencePage,
@@ -41,6 +42,8 @@ from ._models import (
 R = TypeVar("R", bound=BaseModel)
 
 _ID = re.compile(r"[0-9]{1,20}")
+# The ``page_size`` maximum of every paged endpoint in the OpenAPI description.
+_MAX_PAGE_SIZE = 250
 _EVENT_LIST = TypeAdapter(list[ConversionEvent])
 
 
@@ -95,6 +98,7 @@ _RESPONSE_TYPES: dict[str, type[BaseModel]] = {
     model.__name__: model
     for model in (
         AdAccount,
+        AdAccountPage,
         Audience,
         AudiencePage,
         ConversionResponse,
@@ -121,6 +125,15 @@ def _json(model: BaseModel) -> bytes:
     return model.model_dump_json(exclude_none=True).encode()
 
 
+def _page_params(bookmark: str | None, page_size: int) -> dict[str, str]:
+    if not 1 <= page_size <= _MAX_PAGE_SIZE:
+        raise ValueError(f"A page holds 1 to {_MAX_PAGE_SIZE} items, not {page_size}.")
+    params = {"page_size": str(page_size)}
+    if bookmark:
+        params["bookmark"] = bookmark
+    return params
+
+
 def get_user_account() -> ApiRequest[UserAccount]:
     """``GET /user_account``: whose token this is (a cheap token check)."""
     return ApiRequest("GET", "/user_account", UserAccount)
@@ -129,6 +142,18 @@ def get_user_account() -> ApiRequest[UserAccount]:
 def get_ad_account(ad_account_id: str) -> ApiRequest[AdAccount]:
     """``GET /ad_accounts/{id}``: the account exists and the token may use it."""
     return ApiRequest("GET", _account_path(ad_account_id), AdAccount, ad_account_id)
+
+
+def list_ad_accounts(
+    bookmark: str | None = None, page_size: int = 250
+) -> ApiRequest[AdAccountPage]:
+    """``GET /ad_accounts``: one page of the ad accounts the token may use.
+
+    Shared accounts are included (Pinterest's default). The call belongs to no
+    ad account, so it uses no account's rate limit.
+    """
+    params = _page_params(bookmark, page_size)
+    return ApiRequest("GET", "/ad_accounts", AdAccountPage, None, params)
 
 
 def list_conversion_tags(ad_account_id: str) -> ApiRequest[ConversionTagList]:
@@ -141,9 +166,7 @@ def list_audiences(
     ad_account_id: str, bookmark: str | None = None, page_size: int = 250
 ) -> ApiRequest[AudiencePage]:
     """``GET .../audiences``: one page (at most 250, the schema's maximum)."""
-    params = {"page_size": str(page_size)}
-    if bookmark:
-        params["bookmark"] = bookmark
+    params = _page_params(bookmark, page_size)
     path = _account_path(ad_account_id, "/audiences")
     return ApiRequest("GET", path, AudiencePage, ad_account_id, params)
 
@@ -177,9 +200,7 @@ def list_customer_lists(
     ad_account_id: str, bookmark: str | None = None, page_size: int = 250
 ) -> ApiRequest[CustomerListPage]:
     """``GET .../customer_lists``: one page."""
-    params = {"page_size": str(page_size)}
-    if bookmark:
-        params["bookmark"] = bookmark
+    params = _page_params(bookmark, page_size)
     path = _account_path(ad_account_id, "/customer_lists")
     return ApiRequest("GET", path, CustomerListPage, ad_account_id, params)
 

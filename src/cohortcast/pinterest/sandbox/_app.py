@@ -20,6 +20,7 @@ _ACCOUNT = "/v5/ad_accounts/{ad_account_id}"
 
 _ROUTES: list[tuple[str, Endpoint, list[str]]] = [
     ("/v5/user_account", audiences.user_account, ["GET"]),
+    ("/v5/ad_accounts", audiences.list_ad_accounts, ["GET"]),
     (_ACCOUNT, audiences.ad_account, ["GET"]),
     (f"{_ACCOUNT}/conversion_tags", audiences.conversion_tags, ["GET"]),
     (f"{_ACCOUNT}/audiences", audiences.list_audiences, ["GET"]),

@@ -28,7 +28,7 @@ from ._api import (
     parsed_body,
     path_id,
 )
-from ._state import AudienceRecord, SandboxState, size_status
+from ._state import AdAccountRecord, AudienceRecord, SandboxState, size_status
 
 
 def _audience_json(state: SandboxState, audience: AudienceRecord) -> dict[str, object]:
@@ -56,16 +56,43 @@ async def user_account(request: Request, state: SandboxState) -> Response:
     return JSONResponse(body.model_dump(mode="json"))
 
 
-async def ad_account(request: Request, state: SandboxState) -> Response:
-    """``GET /v5/ad_accounts/{ad_account_id}``."""
-    account = state.accounts[authorized_ad_account(request, state)]
-    body = AdAccount(
+def _ad_account_json(account: AdAccountRecord) -> dict[str, object]:
+    return AdAccount(
         id=account.id,
         name=account.name,
         country=account.country,
         currency=account.currency,
-    )
-    return JSONResponse(body.model_dump(mode="json"))
+    ).model_dump(mode="json")
+
+
+async def list_ad_accounts(request: Request, state: SandboxState) -> Response:
+    """``GET /v5/ad_accounts``: the accounts the token may use, by id, paged.
+
+    The sandbox does not tell owned accounts from shared ones, so
+    ``include_shared_accounts=false`` lists the same accounts as ``true``.
+    """
+    allowed = authenticated(request, state)
+    shared = request.query_params.get("include_shared_accounts", "true").lower()
+    if shared not in ("true", "false"):
+        raise ApiFailure(
+            400,
+            1,
+            f"Invalid request: 'include_shared_accounts' value {shared!r} is not "
+            "a boolean.",
+        )
+    with state.lock:
+        usable = [state.accounts[key] for key in allowed if key in state.accounts]
+    items = [
+        _ad_account_json(account)
+        for account in sorted(usable, key=lambda account: int(account.id))
+    ]
+    return JSONResponse(page_of(request, items))
+
+
+async def ad_account(request: Request, state: SandboxState) -> Response:
+    """``GET /v5/ad_accounts/{ad_account_id}``."""
+    account = state.accounts[authorized_ad_account(request, state)]
+    return JSONResponse(_ad_account_json(account))
 
 
 async def conversion_tags(request: Request, state: SandboxState) -> Response:
