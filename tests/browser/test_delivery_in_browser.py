@@ -127,6 +127,7 @@ def _synced(session: Any, integration_id: str, codes: list[str], now: int) -> No
             PinterestAudience(
                 integration_id=integration_id,
                 tag_id=TAG_ID,
+                ad_account_id=AD_ACCOUNT,
                 cohort_code=code,
                 audience_id=f"254262090547{number}",
                 name=f"{cohort.name} (Cohortcast {code})",

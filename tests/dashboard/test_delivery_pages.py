@@ -79,6 +79,7 @@ def mark_synced(store: Store, world: World, *, audience: bool = True) -> None:
                 PinterestAudience(
                     integration_id=world.integration_id,
                     tag_id=TAG_ID,
+                    ad_account_id=AD_ACCOUNT,
                     cohort_code=world.code,
                     audience_id="2542620905475",
                     name=f"Travel readers (Cohortcast {world.code})",
@@ -254,9 +255,42 @@ def test_a_routed_cohort_without_an_audience_says_why(
     ]
     assert "Ready" in after_sync[0]
     assert (
-        "Other account This Tag ID belongs to another Pinterest account"
+        "Other account No ad account this token may use owns this Tag ID"
         in (after_sync[1])
     )
+
+
+def test_an_audience_in_another_ad_account_names_that_account(
+    store: Store, settings: Settings, dashboard: TestClient
+) -> None:
+    world = add_pinterest(store, settings, credentials=True)
+    with store.transaction() as session:
+        workspace = workspaces.get_default_workspace(session)
+        activations.create_activation(
+            session, workspace.id, OTHER_TAG_ID, [world.cohort_id]
+        )
+    mark_synced(store, world)
+    with store.transaction() as session:
+        session.add(
+            PinterestAudience(
+                integration_id=world.integration_id,
+                tag_id=OTHER_TAG_ID,
+                ad_account_id="549755885176",
+                cohort_code=world.code,
+                audience_id="2542620905476",
+                name=f"Travel readers (Cohortcast {world.code})",
+                size=321,
+                status="READY",
+                updated_at=AT,
+            )
+        )
+
+    rows = rows_of(dashboard.get(AUDIENCES).text)
+
+    assert f"{OTHER_TAG_ID} in ad account 549755885176" in rows[1]
+    assert "Ready" in rows[1]
+    assert "321" in rows[1]
+    assert "in ad account" not in rows[0]
 
 
 def test_a_failing_audience_sync_says_what_to_do(

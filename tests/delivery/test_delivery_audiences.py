@@ -8,6 +8,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from delivery_helpers import AD_ACCOUNT, START, TAG_ID
 from fastapi.testclient import TestClient
 
@@ -57,13 +58,38 @@ def test_each_activated_cohort_gets_one_audience_with_its_size_and_status(
             "name": audience.name,
             "tag_id": TAG_ID,
             "cohort_code": code,
+            "ad_account_id": AD_ACCOUNT,
             "size": 0,
             "status": "TOO_SMALL",
         }
     ]
 
 
-def test_a_tag_id_of_another_ad_account_gets_no_audience_and_stops_nothing(
+SECOND_ACCOUNT = "549755885176"
+SECOND_ACCOUNT_TAG = "2619573804216"
+UNREACHABLE_TAG = "2612345678999"  # owned by an account the token may not use
+
+
+def route(api: TestClient, tag_id: str, cohort_ids: list[str]) -> str:
+    created = api.post(
+        "/api/v1/activations",
+        json={"integration": "pinterest", "tag_id": tag_id, "cohort_ids": cohort_ids},
+    )
+    assert created.status_code == 201, created.text
+    activation_id: str = created.json()["id"]
+    return activation_id
+
+
+def audiences_in(sandbox: Sandbox, account: str) -> list[tuple[str, str]]:
+    """(Tag ID, name) of the account's live audiences."""
+    return sorted(
+        (str(audience.rule["visitor_source_id"]), audience.name)
+        for audience in sandbox.state.audiences.values()
+        if not audience.archived and audience.ad_account_id == account
+    )
+
+
+def test_a_tag_id_of_another_account_the_token_reaches_gets_its_audience_there(
     api: TestClient,
     connected: dict[str, Any],
     activate: Callable[..., str],
@@ -72,16 +98,31 @@ def test_a_tag_id_of_another_ad_account_gets_no_audience_and_stops_nothing(
 ) -> None:
     code = activate("Travel")
     cohort_id = api.get("/api/v1/cohorts").json()[0]["id"]
-    other_account_tag = "2619573804216"
-    created = api.post(
-        "/api/v1/activations",
-        json={
-            "integration": "pinterest",
-            "tag_id": other_account_tag,
-            "cohort_ids": [cohort_id],
-        },
-    )
-    assert created.status_code == 201, created.text
+    route(api, SECOND_ACCOUNT_TAG, [cohort_id])
+
+    report = asyncio.run(deliver_due(deliverer, START))
+
+    name = f"Travel (Cohortcast {code})"
+    assert audiences_in(sandbox, AD_ACCOUNT) == [(TAG_ID, name)]
+    assert audiences_in(sandbox, SECOND_ACCOUNT) == [(SECOND_ACCOUNT_TAG, name)]
+    assert [
+        (row["tag_id"], row["ad_account_id"]) for row in audiences_api(api, connected)
+    ] == [(TAG_ID, AD_ACCOUNT), (SECOND_ACCOUNT_TAG, SECOND_ACCOUNT)]
+    assert report.audience_syncs == 1
+    # Synced and current: the next pass reads nothing until the refresh.
+    assert asyncio.run(deliver_due(deliverer, START + 1)).audience_syncs == 0
+
+
+def test_a_tag_id_no_reachable_account_owns_gets_no_audience_and_stops_nothing(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    deliverer: Deliverer,
+    sandbox: Sandbox,
+) -> None:
+    code = activate("Travel")
+    cohort_id = api.get("/api/v1/cohorts").json()[0]["id"]
+    route(api, UNREACHABLE_TAG, [cohort_id])
 
     asyncio.run(deliver_due(deliverer, START))
 
@@ -90,6 +131,42 @@ def test_a_tag_id_of_another_ad_account_gets_no_audience_and_stops_nothing(
     assert [
         (row["tag_id"], row["cohort_code"]) for row in audiences_api(api, connected)
     ] == [(TAG_ID, code)]
+    assert asyncio.run(deliver_due(deliverer, START + 1)).audience_syncs == 0
+
+
+def test_unrouting_another_accounts_tag_id_archives_its_audience_there_only(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    deliverer: Deliverer,
+    sandbox: Sandbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    activate("Travel")
+    cohort_id = api.get("/api/v1/cohorts").json()[0]["id"]
+    activation_id = route(api, SECOND_ACCOUNT_TAG, [cohort_id])
+    # Another publisher's cohort audience on another Tag ID of the shared
+    # account: not this workspace's to archive.
+    account = sandbox.state.accounts[SECOND_ACCOUNT]
+    monkeypatch.setattr(account, "tag_ids", [*account.tag_ids, "2619573804217"])
+    theirs = CohortAudience("2619573804217", "zzzzzz", "Their cohort")
+
+    async def create_theirs() -> None:
+        async with AdsClient(DEFAULT_TOKEN, base_url=sandbox.api_url) as client:
+            await client.send(create_audience(SECOND_ACCOUNT, visitor_audience(theirs)))
+
+    asyncio.run(create_theirs())
+    asyncio.run(deliver_due(deliverer, START))
+    assert len(audiences_in(sandbox, SECOND_ACCOUNT)) == 2
+
+    deleted = api.delete(f"/api/v1/activations/{activation_id}")
+    assert deleted.status_code == 204, deleted.text
+    asyncio.run(deliver_due(deliverer, START + 1))
+
+    assert audiences_in(sandbox, SECOND_ACCOUNT) == [
+        ("2619573804217", "Their cohort (Cohortcast zzzzzz)")
+    ]
+    assert [row["tag_id"] for row in audiences_api(api, connected)] == [TAG_ID]
 
 
 def test_a_renamed_cohort_renames_its_audience_and_a_deactivated_one_archives_it(

@@ -105,7 +105,31 @@ def test_nothing_is_queued_for_a_cohort_that_is_not_activated(
         assert session.scalar(select(func.count()).select_from(OutboxRow)) == 0
 
 
-def test_a_cohort_routed_only_to_another_accounts_tag_id_is_not_sent(
+SECOND_ACCOUNT = "549755885176"
+SECOND_ACCOUNT_TAG = "2619573804216"
+UNREACHABLE_TAG = "2612345678999"  # owned by an account the token may not use
+
+
+def route_new_cohort(api: TestClient, name: str, tag_id: str) -> str:
+    """A new cohort sent only to ``tag_id``; its code."""
+    created = api.post(
+        "/api/v1/cohorts", json={"name": name, "definition": {"event": "Pageview"}}
+    )
+    assert created.status_code == 201, created.text
+    routed = api.post(
+        "/api/v1/activations",
+        json={
+            "integration": "pinterest",
+            "tag_id": tag_id,
+            "cohort_ids": [created.json()["id"]],
+        },
+    )
+    assert routed.status_code == 201, routed.text
+    code: str = created.json()["code"]
+    return code
+
+
+def test_a_cohort_routed_to_another_reachable_accounts_tag_id_goes_to_that_account(
     api: TestClient,
     connected: dict[str, Any],
     activate: Callable[..., str],
@@ -114,19 +138,79 @@ def test_a_cohort_routed_only_to_another_accounts_tag_id_is_not_sent(
     sandbox: Sandbox,
 ) -> None:
     travel = activate("Travel")
-    created = api.post(
-        "/api/v1/cohorts", json={"name": "Food", "definition": {"event": "Pageview"}}
+    food = route_new_cohort(api, "Food", SECOND_ACCOUNT_TAG)
+    deliver(deliverer)
+
+    visit("v_known", email_sha256=EMAIL_SHA256)
+    deliver(deliverer)
+
+    events = sorted(
+        (account, event["event_id"])
+        for account, event in sandbox.state.latest_events(100)
     )
-    other_account_tag = "2619573804216"
+    assert events == sorted(
+        [
+            (AD_ACCOUNT, f"cc.{travel}.v_known.{START}"),
+            (SECOND_ACCOUNT, f"cc.{food}.v_known.{START}"),
+        ]
+    )
+    lists = sorted(
+        (item.ad_account_id, item.name, tuple(item.records))
+        for item in sandbox.state.customer_lists.values()
+    )
+    assert lists == [
+        (AD_ACCOUNT, f"Cohortcast cohort {travel} (EMAIL)", (EMAIL_SHA256,)),
+        (SECOND_ACCOUNT, f"Cohortcast cohort {food} (EMAIL)", (EMAIL_SHA256,)),
+    ]
+
+
+def test_a_cohort_sent_to_two_accounts_reaches_each_once(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    visit: Visit,
+    deliverer: Deliverer,
+    sandbox: Sandbox,
+) -> None:
+    travel = activate("Travel")
+    cohort_id = api.get("/api/v1/cohorts").json()[0]["id"]
     routed = api.post(
         "/api/v1/activations",
         json={
             "integration": "pinterest",
-            "tag_id": other_account_tag,
-            "cohort_ids": [created.json()["id"]],
+            "tag_id": SECOND_ACCOUNT_TAG,
+            "cohort_ids": [cohort_id],
         },
     )
     assert routed.status_code == 201, routed.text
+    deliver(deliverer)
+
+    visit("v_known", email_sha256=EMAIL_SHA256)
+    deliver(deliverer)
+    deliver(deliverer)
+
+    event_id = f"cc.{travel}.v_known.{START}"
+    events = sorted(
+        (account, event["event_id"])
+        for account, event in sandbox.state.latest_events(100)
+    )
+    assert events == [(AD_ACCOUNT, event_id), (SECOND_ACCOUNT, event_id)]
+    owners = sorted(
+        item.ad_account_id for item in sandbox.state.customer_lists.values()
+    )
+    assert owners == [AD_ACCOUNT, SECOND_ACCOUNT]
+
+
+def test_a_cohort_routed_only_to_a_tag_id_no_reachable_account_owns_is_not_sent(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    visit: Visit,
+    deliverer: Deliverer,
+    sandbox: Sandbox,
+) -> None:
+    travel = activate("Travel")
+    route_new_cohort(api, "Food", UNREACHABLE_TAG)
     deliver(deliverer)
 
     visit("v_known", email_sha256=EMAIL_SHA256)

@@ -156,11 +156,42 @@ def test_a_tag_id_of_another_ad_account_is_info_once_a_sync_left_it_out(
 
     mixed = only(report, f"cohorts.audience.{code}")
     assert mixed.status == "ok"
-    assert f"Tag ID {OTHER_TAG_ID}: not a tag of this ad account" in mixed.evidence
+    assert (
+        f"Tag ID {OTHER_TAG_ID}: no ad account this token may use owns it"
+        in mixed.evidence
+    )
     elsewhere = only(report, f"cohorts.audience.{elsewhere_only}")
     assert elsewhere.status == "info"
     assert elsewhere.fix is not None
     assert OTHER_TAG_ID in elsewhere.fix
+
+
+def test_an_audience_kept_in_another_reachable_account_is_checked_like_any(
+    site: Site,
+) -> None:
+    code = site.healthy()
+    site.activate(OTHER_TAG_ID, [code])
+    facts = PinterestFacts(
+        ad_account_id="549755885175",
+        connection_result="ok",
+        connection_detail="Connected.",
+        audiences={
+            (TAG_ID, code): AudienceFacts("2542620813", "READY", 900),
+            (OTHER_TAG_ID, code): AudienceFacts(
+                "2542620814", "TOO_SMALL", 40, "549755885176"
+            ),
+        },
+        audiences_synced_version=_config_version(site),
+    )
+
+    check = only(site.report(pinterest=facts), f"cohorts.audience.{code}")
+
+    assert check.status == "warning"
+    assert (
+        f"Tag ID {OTHER_TAG_ID}: audience 2542620814 (in ad account 549755885176) "
+        "is TOO_SMALL with about 40 people"
+    ) in check.evidence
+    assert "audience 2542620813 is READY" in check.evidence
 
 
 def test_before_the_first_sync_a_missing_audience_is_waited_for(site: Site) -> None:

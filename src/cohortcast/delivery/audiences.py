@@ -4,10 +4,17 @@ An integration's audiences are synced when the workspace's configuration
 version differs from the one last synced (any cohort, activation or
 integration change bumps it) and every ``SendContext.audience_refresh_ms``
 otherwise (:data:`REFRESH_MS` unless the server is told otherwise), to read
-Pinterest's sizes and statuses. A sync lists the ad account's
-audiences, plans with ``plan_audience_changes`` (which matches audiences by
-their rule, so one created just before a crash is found, not made again),
-sends the plan, and stores what Pinterest holds per (Tag ID, cohort).
+Pinterest's sizes and statuses.
+
+A sync first places each routed Tag ID in the ad account that owns it: the
+integration's own, or another account the token may use (an alternative Tag
+ID of a second Pinterest account, reached through Business Access). Then,
+per account, it lists the audiences, plans with ``plan_audience_changes``
+(which matches audiences by their rule, so one created just before a crash
+is found, not made again), sends the plan, and stores what Pinterest holds
+per (Tag ID, cohort) with the account. In another account only the
+audiences of this workspace's Tag IDs are managed. A Tag ID no reachable
+account owns gets no audience: the pixel alone delivers it.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from cohortcast.pinterest.ads import (
     Audience,
     CohortAudience,
     cohort_of,
+    list_ad_accounts,
     list_audiences,
     list_conversion_tags,
     plan_audience_changes,
@@ -42,6 +50,10 @@ if TYPE_CHECKING:
 
 KIND = "audience_sync"
 REFRESH_MS = 300_000
+
+# Bounds on the search for the ad account of a routed Tag ID, per sync.
+MAX_ACCOUNT_PAGES = 4
+MAX_ACCOUNTS_SEARCHED = 50
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -59,6 +71,30 @@ class AudienceSync:
 class _Wanted:
     version: int
     cohorts: list[CohortAudience]
+    # The Tag IDs each ad account held audiences for at the last sync.
+    stored: dict[str, set[str]]
+
+
+@dataclass
+class _Owners:
+    """Which ad account owns each routed Tag ID the sync could place."""
+
+    primary: str
+    tags: dict[str, str] = field(default_factory=dict)
+    # The other ad accounts the token may use; None when listing them failed.
+    reachable: set[str] | None = None
+
+    def accounts(self, wanted: _Wanted) -> dict[str, set[str]]:
+        """The Tag IDs to manage in each ad account to sync, the primary first."""
+        managed: dict[str, set[str]] = {self.primary: set()}
+        for tag_id, account in self.tags.items():
+            managed.setdefault(account, set()).add(tag_id)
+        for account, tag_ids in wanted.stored.items():
+            if account == self.primary or account in managed:
+                managed.setdefault(account, set()).update(tag_ids)
+            elif self.reachable is not None and account in self.reachable:
+                managed[account] = set(tag_ids)
+        return managed
 
 
 def _wanted_if_due(
@@ -90,40 +126,69 @@ def _wanted_if_due(
             for route in load_routing(session, target.workspace_id)
             for code in route["cohort_codes"]
         ]
-    return _Wanted(version, cohorts)
+        stored: dict[str, set[str]] = {}
+        for account, tag_id in session.execute(
+            select(PinterestAudience.ad_account_id, PinterestAudience.tag_id).where(
+                PinterestAudience.integration_id == target.integration_id
+            )
+        ):
+            stored.setdefault(account, set()).add(tag_id)
+    return _Wanted(version, cohorts, stored)
 
 
 async def sync_audiences(
     context: SendContext, target: DeliveryTarget, client: AdsClient, now: int
 ) -> AudienceSync:
-    """Sync the integration's audiences if due; record the result."""
+    """Sync the integration's audiences if due; record the result.
+
+    Each routed Tag ID's audiences are kept in the ad account that owns it:
+    the integration's own, or another one the token may use. A Tag ID no
+    reachable account owns is left to the pixel.
+    """
     sync = AudienceSync()
     wanted = _wanted_if_due(context, target, now)
     if wanted is None:
         return sync
     sync.ran = True
 
-    own_tags = await _own_tag_ids(context, target, client, sync)
-    existing = (
-        None if own_tags is None else await _list_all(context, target, client, sync)
-    )
-    if own_tags is not None and existing is not None:
-        # An alternative Tag ID may belong to another Pinterest account: its
-        # audiences live there, out of reach of these credentials.
-        wanted = _Wanted(
-            wanted.version,
-            [cohort for cohort in wanted.cohorts if cohort.tag_id in own_tags],
-        )
-        plan = plan_audience_changes(target.ad_account_id, existing, wanted.cohorts)
-        for request in plan:
-            await _exchange(context, target, client, sync, request, items=1)
-            if sync.error is not None:
+    owners = await _find_owners(context, target, client, sync, wanted)
+    held: dict[str, list[Audience]] = {}
+    if owners is not None:
+        for account, tag_ids in owners.accounts(wanted).items():
+            cohorts = [
+                c for c in wanted.cohorts if owners.tags.get(c.tag_id) == account
+            ]
+            scope = None if account == owners.primary else tag_ids
+            audiences = await _reconcile(
+                context, target.in_account(account), client, sync, cohorts, scope
+            )
+            if audiences is None:
                 break
-        if sync.error is None and plan:
-            existing = await _list_all(context, target, client, sync)
-
-    _record(context, target, wanted, existing if sync.error is None else None, sync)
+            held[account] = audiences
+    _record(context, target, wanted, owners, held, sync)
     return sync
+
+
+async def _reconcile(
+    context: SendContext,
+    target: DeliveryTarget,
+    client: AdsClient,
+    sync: AudienceSync,
+    cohorts: list[CohortAudience],
+    tag_ids: set[str] | None,
+) -> list[Audience] | None:
+    """Make one ad account's cohort audiences match ``cohorts``; what it
+    then holds, or None when Pinterest refused a request."""
+    existing = await _list_all(context, target, client, sync)
+    if existing is None:
+        return None
+    plan = plan_audience_changes(
+        target.ad_account_id, existing, cohorts, tag_ids=tag_ids
+    )
+    for request in plan:
+        if await _exchange(context, target, client, sync, request, items=1) is None:
+            return None
+    return await _list_all(context, target, client, sync) if plan else existing
 
 
 async def _exchange(
@@ -152,13 +217,74 @@ async def _exchange(
     return answer
 
 
-async def _own_tag_ids(
+async def _find_owners(
+    context: SendContext,
+    target: DeliveryTarget,
+    client: AdsClient,
+    sync: AudienceSync,
+    wanted: _Wanted,
+) -> _Owners | None:
+    """The owners of the routed Tag IDs, or None when the integration's own
+    ad account could not be read.
+
+    The other accounts the token may use are listed only when a routed Tag
+    ID is not the integration account's, or audiences were kept in another
+    account before; then their conversion tags are read, those that held
+    audiences first, until every routed Tag ID is placed or
+    :data:`MAX_ACCOUNTS_SEARCHED` accounts were read.
+    """
+    primary = target.ad_account_id
+    own = await _tag_ids_of(context, target, client, sync)
+    if own is None:
+        return None
+    owners = _Owners(primary)
+    routed = {cohort.tag_id for cohort in wanted.cohorts}
+    owners.tags = dict.fromkeys(routed & own, primary)
+    unplaced = routed - own
+    if not unplaced and set(wanted.stored) <= {primary}:
+        return owners
+
+    owners.reachable = await _other_accounts(context, target, client, sync)
+    if owners.reachable is None:
+        return owners
+    ordered = sorted(owners.reachable, key=lambda a: (a not in wanted.stored, a))
+    for account in ordered[:MAX_ACCOUNTS_SEARCHED]:
+        if not unplaced:
+            break
+        found = await _tag_ids_of(context, target.in_account(account), client, sync)
+        if found is None:
+            break
+        owners.tags.update((tag_id, account) for tag_id in unplaced & found)
+        unplaced -= found
+    return owners
+
+
+async def _tag_ids_of(
     context: SendContext, target: DeliveryTarget, client: AdsClient, sync: AudienceSync
 ) -> set[str] | None:
     """The Tag IDs of the ad account's conversion tags, or None on failure."""
     request = list_conversion_tags(target.ad_account_id)
     tags = await _exchange(context, target, client, sync, request, items=0)
     return None if tags is None else {tag.id for tag in tags.items}
+
+
+async def _other_accounts(
+    context: SendContext, target: DeliveryTarget, client: AdsClient, sync: AudienceSync
+) -> set[str] | None:
+    """The ad accounts besides the integration's that the token may use."""
+    accounts: set[str] = set()
+    bookmark: str | None = None
+    for _ in range(MAX_ACCOUNT_PAGES):
+        request = list_ad_accounts(bookmark)
+        page = await _exchange(context, target, client, sync, request, items=0)
+        if page is None:
+            return None
+        accounts.update(account.id for account in page.items)
+        bookmark = page.bookmark
+        if not bookmark:
+            break
+    accounts.discard(target.ad_account_id)
+    return accounts
 
 
 async def _list_all(
@@ -181,15 +307,17 @@ def _record(
     context: SendContext,
     target: DeliveryTarget,
     wanted: _Wanted,
-    audiences: list[Audience] | None,
+    owners: _Owners | None,
+    held: dict[str, list[Audience]],
     sync: AudienceSync,
 ) -> None:
     now = context.clock()
     with context.store.transaction() as session:
         credentials = find_credentials(session, target.integration_id)
-        if audiences is None:
+        if owners is not None and owners.primary in held:
+            _store_mapping(session, target, wanted, owners, held, now)
+        if sync.error is not None:
             error = sync.error
-            assert error is not None
             credentials.audiences_sync_attempts += 1
             credentials.audiences_error = str(error)
             retry = context.retry.delay(
@@ -204,39 +332,49 @@ def _record(
         credentials.audiences_next_sync_at = now + context.audience_refresh_ms
         credentials.audiences_sync_attempts = 0
         credentials.audiences_error = None
-        _store_mapping(session, target, wanted, audiences, now)
 
 
 def _store_mapping(
     session: Session,
     target: DeliveryTarget,
     wanted: _Wanted,
-    audiences: list[Audience],
+    owners: _Owners,
+    held: dict[str, list[Audience]],
     now: int,
 ) -> None:
-    found: dict[tuple[str, str], Audience] = {}
-    for audience in sorted(audiences, key=lambda item: int(item.id)):
-        key = cohort_of(audience)
-        if key is not None:
-            found.setdefault(key, audience)
+    """Replace the stored audiences of each account synced, and forget those
+    of accounts the token no longer reaches."""
+    forgotten = set(held)
+    if owners.reachable is not None:
+        forgotten |= set(wanted.stored) - owners.reachable - {owners.primary}
     session.execute(
         delete(PinterestAudience).where(
-            PinterestAudience.integration_id == target.integration_id
+            PinterestAudience.integration_id == target.integration_id,
+            PinterestAudience.ad_account_id.in_(forgotten),
         )
     )
-    for cohort in wanted.cohorts:
-        held = found.get((cohort.tag_id, cohort.cohort_code))
-        if held is None:
-            continue
-        session.add(
-            PinterestAudience(
-                integration_id=target.integration_id,
-                tag_id=cohort.tag_id,
-                cohort_code=cohort.cohort_code,
-                audience_id=held.id,
-                name=held.name or cohort.name,
-                size=held.size,
-                status=held.status,
-                updated_at=now,
+    for account, audiences in held.items():
+        found: dict[tuple[str, str], Audience] = {}
+        for item in sorted(audiences, key=lambda item: int(item.id)):
+            key = cohort_of(item)
+            if key is not None:
+                found.setdefault(key, item)
+        for cohort in wanted.cohorts:
+            if owners.tags.get(cohort.tag_id) != account:
+                continue
+            audience = found.get((cohort.tag_id, cohort.cohort_code))
+            if audience is None:
+                continue
+            session.add(
+                PinterestAudience(
+                    integration_id=target.integration_id,
+                    tag_id=cohort.tag_id,
+                    cohort_code=cohort.cohort_code,
+                    ad_account_id=account,
+                    audience_id=audience.id,
+                    name=audience.name or cohort.name,
+                    size=audience.size,
+                    status=audience.status,
+                    updated_at=now,
+                )
             )
-        )

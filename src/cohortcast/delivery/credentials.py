@@ -12,7 +12,7 @@ import base64
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal, TypedDict
 
@@ -63,13 +63,21 @@ def cipher_for(settings: Settings) -> TokenCipher:
 
 @dataclass(frozen=True)
 class DeliveryTarget:
-    """An integration that can deliver: its ad account and decrypted token."""
+    """An integration that can deliver: its ad account and decrypted token.
+
+    The token may reach other ad accounts too; :meth:`in_account` is the
+    same integration acting on one of those.
+    """
 
     integration_id: str
     workspace_id: str
     tag_id: str
     ad_account_id: str
     access_token: str
+
+    def in_account(self, ad_account_id: str) -> DeliveryTarget:
+        """This integration and token, acting on ``ad_account_id``."""
+        return replace(self, ad_account_id=ad_account_id)
 
     def __repr__(self) -> str:
         # Never show the token.

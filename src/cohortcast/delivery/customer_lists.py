@@ -57,9 +57,8 @@ async def resolve_list(
     ``first_records``) only for an ADD and only when Pinterest has none."""
     code, list_type = payload["cohort_code"], payload["list_type"]
     with context.store.read() as session:
-        known = session.get(
-            PinterestCustomerList, (target.integration_id, code, list_type)
-        )
+        key = (target.integration_id, target.ad_account_id, code, list_type)
+        known = session.get(PinterestCustomerList, key)
         if known is not None:
             return ResolvedList(known.customer_list_id)
 
@@ -134,6 +133,7 @@ def _remember(
         session.merge(
             PinterestCustomerList(
                 integration_id=target.integration_id,
+                ad_account_id=target.ad_account_id,
                 cohort_code=code,
                 list_type=list_type,
                 customer_list_id=list_id,

@@ -1,19 +1,19 @@
 """Membership changes become outbox rows, in the transaction that records them.
 
 Registered as a collection change hook: when a profile with a hashed email
-or MAID enters a cohort routed to a Tag ID of the ad account an integration
-has credentials for, one Conversions API event is queued (event id
+or MAID enters a cohort routed to a Tag ID the integration's credentials
+deliver to, one Conversions API event is queued per ad account (event id
 ``cc.{cohort_code}.{visitor_id}.{entered_at_ms}``, the pixel's) and one
 customer-list ADD per identifier; an exit queues the REMOVEs. Profiles
 without a hashed identity queue nothing: Pinterest could not match them.
 
-A cohort routed only to an alternative Tag ID of another Pinterest account
-queues nothing either: that account is not the one these credentials reach,
-and its advertiser, not this one, is meant to get the cohort. The account's
-Tag IDs are the integration's default (Test connection checks it belongs)
-and those the audience sync found in the account (it stores audiences for
-those only), so an alternative Tag ID of the same account is served from
-its first sync on.
+Each row names the ad account that owns the routed Tag ID: the integration's
+default Tag ID is its own account's (Test connection checks it belongs), and
+every other Tag ID is the account's in which the audience sync found it and
+keeps its audiences, whether the integration's account or another one the
+token may use. A cohort routed only to a Tag ID no reachable account owns
+queues nothing: its advertiser's lists are out of reach, and another
+account's lists must not get it.
 """
 
 from __future__ import annotations
@@ -65,15 +65,15 @@ def enqueue_changes(
         return
     integration_id, ad_account_id, default_tag_id = account
 
-    own_tag_ids = _own_tag_ids(session, integration_id, default_tag_id)
-    routed = {
-        code
-        for route in load_routing(session, workspace_id)
-        if route["tag_id"] in own_tag_ids
-        for code in route["cohort_codes"]
-    }
+    owners = _tag_owners(session, integration_id, ad_account_id, default_tag_id)
+    accounts_of: dict[str, set[str]] = {}
+    for route in load_routing(session, workspace_id):
+        owner = owners.get(route["tag_id"])
+        if owner is not None:
+            for code in route["cohort_codes"]:
+                accounts_of.setdefault(code, set()).add(owner)
     relevant = [
-        (profile_id, [c for c in changes if c.cohort in routed])
+        (profile_id, [c for c in changes if c.cohort in accounts_of])
         for profile_id, changes in profile_changes
     ]
     relevant = [(profile_id, changes) for profile_id, changes in relevant if changes]
@@ -87,14 +87,16 @@ def enqueue_changes(
         if person is None:
             continue
         for change in changes:
-            rows.extend(_rows_for(integration_id, person, profile_id, change))
+            for owner in sorted(accounts_of[change.cohort]):
+                rows.extend(
+                    _rows_for(integration_id, owner, person, profile_id, change)
+                )
     if not rows:
         return
 
-    common = {"integration_id": integration_id, "ad_account_id": ad_account_id}
     now = int(time.time() * 1000)
     values = [
-        {**common, **row, "state": "pending", "attempts": 0}
+        {"integration_id": integration_id, **row, "state": "pending", "attempts": 0}
         | {"next_attempt_at": 0, "created_at": now}
         for row in rows
     ]
@@ -121,15 +123,18 @@ def _credentialed_account(
     return row[0], row[1], row[2]
 
 
-def _own_tag_ids(
-    session: Session, integration_id: str, default_tag_id: str
-) -> set[str]:
-    synced = session.scalars(
-        select(PinterestAudience.tag_id)
+def _tag_owners(
+    session: Session, integration_id: str, ad_account_id: str, default_tag_id: str
+) -> dict[str, str]:
+    """The ad account of each Tag ID these credentials deliver to."""
+    owners = {default_tag_id: ad_account_id}
+    synced = session.execute(
+        select(PinterestAudience.tag_id, PinterestAudience.ad_account_id)
         .where(PinterestAudience.integration_id == integration_id)
         .distinct()
     )
-    return {default_tag_id, *synced}
+    owners.update((tag_id, account) for tag_id, account in synced)
+    return owners
 
 
 def _identified(session: Session, profile_ids: Sequence[int]) -> dict[int, Identified]:
@@ -149,7 +154,11 @@ def _identified(session: Session, profile_ids: Sequence[int]) -> dict[int, Ident
 
 
 def _rows_for(
-    integration_id: str, person: Identified, profile_id: int, change: Change
+    integration_id: str,
+    ad_account_id: str,
+    person: Identified,
+    profile_id: int,
+    change: Change,
 ) -> Iterator[dict[str, Any]]:
     code = change.cohort
     if change.kind == "entry":
@@ -162,9 +171,12 @@ def _rows_for(
         )
         yield {
             "kind": CONVERSIONS,
+            "ad_account_id": ad_account_id,
             "group_key": "events",
             "payload": dict(event),
-            "idempotency_key": f"conv:{integration_id}:{event['event_id']}"[:200],
+            "idempotency_key": (
+                f"conv:{integration_id}:{ad_account_id}:{event['event_id']}"[:200]
+            ),
         }
 
     operation = "ADD" if change.kind == "entry" else "REMOVE"
@@ -172,11 +184,12 @@ def _rows_for(
     typed += [("MAID", record) for record in person.maids]
     for list_type, record in typed:
         digest = hashlib.sha256(
-            f"{integration_id}:{profile_id}:{code}:{list_type}:{operation}:"
-            f"{change.time}:{record}".encode()
+            f"{integration_id}:{ad_account_id}:{profile_id}:{code}:{list_type}:"
+            f"{operation}:{change.time}:{record}".encode()
         ).hexdigest()
         yield {
             "kind": CUSTOMER_LIST,
+            "ad_account_id": ad_account_id,
             "group_key": f"{code}:{list_type}",
             "payload": {
                 "cohort_code": code,

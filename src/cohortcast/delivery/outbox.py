@@ -42,9 +42,9 @@ class ClaimedRow:
     attempts: int
 
     @property
-    def group(self) -> tuple[str, str, str]:
-        """Rows of one group go out together, in id order."""
-        return (self.integration_id, self.kind, self.group_key)
+    def group(self) -> tuple[str, str, str, str]:
+        """Rows of one group go out together, in id order, to one ad account."""
+        return (self.integration_id, self.ad_account_id, self.kind, self.group_key)
 
 
 def claim_due(
@@ -109,19 +109,21 @@ _CLAIMED_COLUMNS = (
 
 def _blocked(session: Session, rows: Sequence[ClaimedRow]) -> set[int]:
     """Ids of claimable rows that must wait behind an older unclaimable one."""
-    first_id: dict[tuple[str, str, str], int] = {}
+    first_id: dict[tuple[str, str, str, str], int] = {}
     for row in rows:
         if row.kind != ORDERED_KIND:
             continue
-        first_id.setdefault((row.integration_id, row.kind, row.group_key), row.id)
+        first_id.setdefault(row.group, row.id)
 
     blocked: set[int] = set()
-    for (integration_id, kind, group_key), first in first_id.items():
+    for group, first in first_id.items():
+        integration_id, ad_account_id, kind, group_key = group
         waiting = session.scalar(
             select(func.count())
             .select_from(OutboxRow)
             .where(
                 OutboxRow.integration_id == integration_id,
+                OutboxRow.ad_account_id == ad_account_id,
                 OutboxRow.kind == kind,
                 OutboxRow.group_key == group_key,
                 OutboxRow.state.in_(ACTIVE),
@@ -129,12 +131,7 @@ def _blocked(session: Session, rows: Sequence[ClaimedRow]) -> set[int]:
             )
         )
         if waiting:
-            blocked.update(
-                row.id
-                for row in rows
-                if (row.integration_id, row.kind, row.group_key)
-                == (integration_id, kind, group_key)
-            )
+            blocked.update(row.id for row in rows if row.group == group)
     return blocked
 
 

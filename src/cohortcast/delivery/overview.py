@@ -30,9 +30,9 @@ from cohortcast.store.routing import load_routing
 
 Outlook = Literal["held", "awaiting_sync", "not_in_ad_account", "unrouted"]
 """Where a (Tag ID, cohort) stands: Pinterest holds its audience; the next
-sync creates it; the last sync was current and still made none, so the Tag
-ID is not one of the ad account's; or it is no longer routed and the next
-sync archives it."""
+sync creates it; the last sync was current and still made none, so no ad
+account the token reaches owns the Tag ID; or it is no longer routed and
+the next sync archives it."""
 
 
 @dataclass
@@ -66,10 +66,15 @@ class CohortDelivery:
 
 @dataclass(frozen=True)
 class ManagedAudience:
-    """One routed (Tag ID, cohort), or a stored audience no longer routed."""
+    """One routed (Tag ID, cohort), or a stored audience no longer routed.
+
+    ``ad_account_id`` is the account holding the audience (the integration's
+    own, or another one the token reaches), None while none is known.
+    """
 
     tag_id: str
     cohort_code: str
+    ad_account_id: str | None
     cohort_id: str | None
     cohort_name: str | None
     outlook: Outlook
@@ -183,21 +188,23 @@ def delivery_overview(
 
 def cohort_deliveries(
     session: Session, integration_id: str
-) -> dict[str, CohortDelivery]:
-    """Cohort code -> the outbox rows of its customer lists and conversions."""
-    by_code: dict[str, CohortDelivery] = defaultdict(CohortDelivery)
-    newest_error_id: dict[str, int] = {}
+) -> dict[tuple[str, str], CohortDelivery]:
+    """(ad account, cohort code) -> the outbox rows of the cohort's customer
+    lists and conversions in that account."""
+    by_code: dict[tuple[str, str], CohortDelivery] = defaultdict(CohortDelivery)
+    newest_error_id: dict[tuple[str, str], int] = {}
     for kind, code_of in ((CUSTOMER_LIST, _list_code), (CONVERSIONS, _event_code)):
         # One expression object for SELECT and GROUP BY: PostgreSQL matches
         # them by text, bound parameters included.
         code = code_of()
+        account = OutboxRow.ad_account_id
         counts = session.execute(
-            select(code, OutboxRow.state, func.count())
+            select(account, code, OutboxRow.state, func.count())
             .where(OutboxRow.integration_id == integration_id, OutboxRow.kind == kind)
-            .group_by(code, OutboxRow.state)
+            .group_by(account, code, OutboxRow.state)
         )
-        for key, state, count in counts:
-            counted = by_code[_cohort(key)]
+        for ad_account_id, key, state, count in counts:
+            counted = by_code[ad_account_id, _cohort(key)]
             side = (
                 counted.customer_list if kind == CUSTOMER_LIST else counted.conversions
             )
@@ -206,20 +213,26 @@ def cohort_deliveries(
         # One row per distinct message: a Pinterest outage leaves thousands
         # of rows with the same few errors.
         errors = session.execute(
-            select(code, OutboxRow.state, OutboxRow.last_error, func.max(OutboxRow.id))
+            select(
+                account,
+                code,
+                OutboxRow.state,
+                OutboxRow.last_error,
+                func.max(OutboxRow.id),
+            )
             .where(
                 OutboxRow.integration_id == integration_id,
                 OutboxRow.kind == kind,
                 OutboxRow.last_error.is_not(None),
                 OutboxRow.state != "sent",
             )
-            .group_by(code, OutboxRow.state, OutboxRow.last_error)
+            .group_by(account, code, OutboxRow.state, OutboxRow.last_error)
         )
-        for key, state, error, row_id in errors:
-            cohort_code = _cohort(key)
-            if row_id > newest_error_id.get(cohort_code, 0):
-                newest_error_id[cohort_code] = row_id
-                counted = by_code[cohort_code]
+        for ad_account_id, key, state, error, row_id in errors:
+            cohort_key = (ad_account_id, _cohort(key))
+            if row_id > newest_error_id.get(cohort_key, 0):
+                newest_error_id[cohort_key] = row_id
+                counted = by_code[cohort_key]
                 counted.last_error = error
                 counted.last_error_retrying = state != "failed"
     return dict(by_code)
@@ -246,7 +259,7 @@ def _managed_audiences(
     session: Session,
     integration: Integration,
     credentials: PinterestCredentials | None,
-    deliveries: dict[str, CohortDelivery],
+    deliveries: dict[tuple[str, str], CohortDelivery],
 ) -> list[ManagedAudience]:
     workspace_id = integration.workspace_id
     cohorts = {
@@ -285,10 +298,14 @@ def _managed_audiences(
     for tag_id, code in sorted(routed | stored.keys(), key=order):
         row = stored.get((tag_id, code))
         cohort_id, cohort_name = cohorts.get(code, (None, None))
+        account = row.ad_account_id if row else None
+        if account is None and tag_id == integration.tag_id and credentials:
+            account = credentials.ad_account_id
         managed.append(
             ManagedAudience(
                 tag_id=tag_id,
                 cohort_code=code,
+                ad_account_id=account,
                 cohort_id=cohort_id,
                 cohort_name=cohort_name,
                 outlook=_outlook((tag_id, code) in routed, row, sync_current),
@@ -297,7 +314,7 @@ def _managed_audiences(
                 size=row.size if row else None,
                 status=row.status if row else None,
                 synced_at=row.updated_at if row else None,
-                delivery=deliveries.get(code, CohortDelivery()),
+                delivery=deliveries.get((account or "", code), CohortDelivery()),
             )
         )
     return managed

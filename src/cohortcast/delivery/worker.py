@@ -125,7 +125,8 @@ async def _deliver_outbox(
             outcomes.append(Outcome([row.id for row in group], "pending", retry_at))
             continue
         client = _client(deliverer, clients, target)
-        result = await send_group(context, target, client, group)
+        account = target.in_account(group[0].ad_account_id)
+        result = await send_group(context, account, client, group)
         outcomes.extend(result.outcomes)
         exchanges.extend(result.exchanges)
 
@@ -138,7 +139,7 @@ async def _deliver_outbox(
 
 
 def _groups(rows: Sequence[ClaimedRow]) -> list[list[ClaimedRow]]:
-    grouped: dict[tuple[str, str, str], list[ClaimedRow]] = {}
+    grouped: dict[tuple[str, str, str, str], list[ClaimedRow]] = {}
     for row in rows:
         grouped.setdefault(row.group, []).append(row)
     return list(grouped.values())

@@ -191,15 +191,21 @@ def _audience(snapshot: Snapshot, facts: PinterestFacts, cohort: CohortFacts) ->
     elsewhere = _tags_of_other_accounts(snapshot, facts, tag_ids)
     missing = [t for t, a in held.items() if a is None and t not in elsewhere]
     parts = [
-        f"Tag ID {t}: audience {a.audience_id} is {a.status or 'of unknown state'}"
+        f"Tag ID {t}: audience {a.audience_id}"
+        + (
+            f" (in ad account {a.ad_account_id})"
+            if a.ad_account_id not in (None, facts.ad_account_id)
+            else ""
+        )
+        + f" is {a.status or 'of unknown state'}"
         + (f" with about {a.size:,} people" if a.size is not None else "")
         for t, a in held.items()
         if a is not None
     ]
     parts += [f"Tag ID {t}: no audience yet" for t in missing]
     parts += [
-        f"Tag ID {t}: not a tag of this ad account, so its audience is kept in "
-        "the Pinterest account that owns the tag"
+        f"Tag ID {t}: no ad account this token may use owns it, so its audience "
+        "is kept in the Pinterest account that owns the tag"
         for t in elsewhere
     ]
     evidence = f"In ad account {facts.ad_account_id}: " + "; ".join(parts) + "."
@@ -236,8 +242,9 @@ def _audience(snapshot: Snapshot, facts: PinterestFacts, cohort: CohortFacts) ->
             "info",
             evidence,
             "Check the audience in Ads > Audiences of the account that owns "
-            f"{_tag_list(elsewhere)}; if the tag should be in ad account "
-            f"{facts.ad_account_id}, correct it under Cohort Activation.",
+            f"{_tag_list(elsewhere)}, or give the token's user access to that "
+            "ad account so Cohortcast keeps it too; if the tag should be in ad "
+            f"account {facts.ad_account_id}, correct it under Cohort Activation.",
         )
     return _check(id_, title, "ok", evidence, None)
 
@@ -245,19 +252,22 @@ def _audience(snapshot: Snapshot, facts: PinterestFacts, cohort: CohortFacts) ->
 def _tags_of_other_accounts(
     snapshot: Snapshot, facts: PinterestFacts, tag_ids: list[str]
 ) -> list[str]:
-    """Routed Tag IDs the ad account does not own, as far as the facts tell.
+    """Routed Tag IDs no ad account the token reaches owns, as far as the
+    facts tell.
 
-    The ad account's conversion tags when known; otherwise, after a
-    successful sync of the current routing, the Tag IDs it made no audience
-    for, since a sync makes one for every routed cohort of each own tag.
+    After a successful sync of the current routing, the Tag IDs it made no
+    audience for, since a sync makes one for every routed cohort of each Tag
+    ID it could place in an account; else, the Tag IDs that are not the ad
+    account's conversion tags and hold no audience, when those are known.
     """
-    if facts.conversion_tag_ids:
-        return [t for t in tag_ids if t not in facts.conversion_tag_ids]
+    reached = {tag_id for tag_id, _ in facts.audiences}
     synced = facts.audiences_synced_version == snapshot.config_version
-    if not synced or facts.audiences_error:
-        return []
-    own = {tag_id for tag_id, _ in facts.audiences}
-    return [t for t in tag_ids if t not in own]
+    if synced and not facts.audiences_error:
+        return [t for t in tag_ids if t not in reached]
+    if facts.conversion_tag_ids:
+        own = set(facts.conversion_tag_ids) | reached
+        return [t for t in tag_ids if t not in own]
+    return []
 
 
 def _tag_list(tag_ids: list[str]) -> str:

@@ -87,11 +87,13 @@ class PixelFacts:
 
 @dataclass(frozen=True)
 class AudienceFacts:
-    """The VISITOR audience Pinterest holds for one (Tag ID, cohort)."""
+    """The VISITOR audience Pinterest holds for one (Tag ID, cohort), and the
+    ad account holding it."""
 
     audience_id: str
     status: str | None
     size: int | None
+    ad_account_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def stored_pinterest_facts(
 
     audiences = {
         (row.tag_id, row.cohort_code): AudienceFacts(
-            row.audience_id, row.status, row.size
+            row.audience_id, row.status, row.size, row.ad_account_id
         )
         for row in stored_audiences(session, integration_id)
     }

@@ -93,7 +93,8 @@ class DeliveryLogEntry(Base):
 
 
 class PinterestAudience(Base):
-    """The VISITOR audience Pinterest holds for one routed (Tag ID, cohort)."""
+    """The VISITOR audience Pinterest holds for one routed (Tag ID, cohort),
+    in the ad account that owns the Tag ID."""
 
     __tablename__ = "pinterest_audiences"
 
@@ -102,6 +103,7 @@ class PinterestAudience(Base):
     )
     tag_id: Mapped[str] = mapped_column(String(20), primary_key=True)
     cohort_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    ad_account_id: Mapped[str] = mapped_column(String(20))
     audience_id: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(300))
     size: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
@@ -110,13 +112,14 @@ class PinterestAudience(Base):
 
 
 class PinterestCustomerList(Base):
-    """The customer list Pinterest holds for one cohort and identifier type."""
+    """The customer list an ad account holds for one cohort and identifier type."""
 
     __tablename__ = "pinterest_customer_lists"
 
     integration_id: Mapped[str] = mapped_column(
         ForeignKey(_INTEGRATION, ondelete="CASCADE"), primary_key=True
     )
+    ad_account_id: Mapped[str] = mapped_column(String(20), primary_key=True)
     cohort_code: Mapped[str] = mapped_column(String(16), primary_key=True)
     list_type: Mapped[str] = mapped_column(String(10), primary_key=True)
     customer_list_id: Mapped[str] = mapped_column(String(32))

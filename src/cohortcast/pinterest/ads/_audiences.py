@@ -12,7 +12,7 @@ so the schema's spelling is sent (the sandbox accepts both).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from ._models import (
@@ -88,6 +88,8 @@ def plan_audience_changes(
     existing: Iterable[Audience],
     wanted: Iterable[CohortAudience],
     event: str = PIXEL_EVENT,
+    *,
+    tag_ids: Collection[str] | None = None,
 ) -> list[ApiRequest[Audience]]:
     """The requests that make the ad account's cohort audiences match ``wanted``.
 
@@ -95,12 +97,14 @@ def plan_audience_changes(
     renamed gets renamed; a managed audience no longer wanted (cohort
     deactivated, or routed to another Tag ID) is archived with REMOVE, and so
     is any duplicate. Running the plan twice changes nothing the second time.
+    Given ``tag_ids``, only cohort audiences of those Tag IDs are managed:
+    in an ad account shared with others, theirs are left alone.
     """
     managed: dict[tuple[str, str], Audience] = {}
     plan: list[ApiRequest[Audience]] = []
     for audience in sorted(existing, key=lambda item: int(item.id)):
         key = cohort_of(audience, event)
-        if key is None:
+        if key is None or (tag_ids is not None and key[0] not in tag_ids):
             continue
         if key in managed:
             plan.append(_archive(ad_account_id, audience))

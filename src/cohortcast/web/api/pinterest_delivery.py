@@ -31,12 +31,14 @@ class ConnectionOut(BaseModel):
 
 
 class AudienceOut(BaseModel):
-    """A VISITOR audience Pinterest holds for one routed cohort and Tag ID."""
+    """A VISITOR audience Pinterest holds for one routed cohort and Tag ID,
+    in the ad account that owns the Tag ID."""
 
     id: str
     name: str
     tag_id: str
     cohort_code: str
+    ad_account_id: str
     size: int | None
     status: str | None
 
@@ -85,6 +87,7 @@ def list_audiences(integration_id: str, caller: CallerDep) -> list[AudienceOut]:
                 name=row.name,
                 tag_id=row.tag_id,
                 cohort_code=row.cohort_code,
+                ad_account_id=row.ad_account_id,
                 size=row.size,
                 status=row.status,
             )

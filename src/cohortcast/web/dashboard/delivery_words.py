@@ -82,10 +82,10 @@ def outlook_words(outlook: str) -> Status:
         return Status(
             "Other account",
             "info",
-            "This Tag ID belongs to another Pinterest account, which these "
-            "credentials cannot reach: browsers still send the cohort to it, and "
-            "the audience is made in that account. Nothing to do unless the Tag "
-            "ID should be one of this ad account's.",
+            "No ad account this token may use owns this Tag ID: browsers still "
+            "send the cohort to it, and its own account makes the audience. To "
+            "deliver server-side too, give the token's user access to that ad "
+            "account in Pinterest Business Manager.",
         )
     return Status(
         "No longer routed",
