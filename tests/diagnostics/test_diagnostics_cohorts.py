@@ -188,10 +188,12 @@ def test_an_audience_kept_in_another_reachable_account_is_checked_like_any(
 
     assert check.status == "warning"
     assert (
-        f"Tag ID {OTHER_TAG_ID}: audience 2542620814 (in ad account 549755885176) "
+        f"Tag ID {OTHER_TAG_ID} in ad account 549755885176: audience 2542620814 "
         "is TOO_SMALL with about 40 people"
     ) in check.evidence
-    assert "audience 2542620813 is READY" in check.evidence
+    assert (
+        f"Tag ID {TAG_ID} in ad account 549755885175: audience 2542620813 is READY"
+    ) in check.evidence
 
 
 def test_before_the_first_sync_a_missing_audience_is_waited_for(site: Site) -> None:

@@ -192,9 +192,9 @@ def _traffic_text(started: DemoStarted) -> str:
         f"server-side events API, posted to the collect endpoint "
         f"({started.traffic_reason}), half the readers signed in (hashed "
         "emails).\n    Cohort sizes grow in the dashboard, and the server sends "
-        "signed-in members to the customer lists of the ad account it has "
-        "credentials for; no browser runs the SDK, so no pixel fires and the "
-        "VISITOR audiences stay at 0."
+        "signed-in members to the customer lists of each ad account their "
+        "cohort is routed to; no browser runs the SDK, so no pixel fires and "
+        "the VISITOR audiences stay at 0."
     )
 
 
@@ -230,9 +230,12 @@ def _delivery_text(started: DemoStarted) -> str:
     delivery = started.delivery
     if not delivery.enabled:
         return "not in this version; the demo made the audiences itself."
+    main, *others = DEMO_ACCOUNTS
+    also = ", ".join(account.id for account in others)
     text = (
-        f"on, to sandbox ad account {DEMO_ACCOUNTS[0].id} (the server keeps "
-        "its audiences, customer lists and Conversions API events)."
+        f"on, with the token of sandbox ad account {main.id}, which also "
+        f"reaches {also}: the server keeps the audiences, customer lists and "
+        "Conversions API events of both, each for the Tag IDs it owns."
     )
     if delivery.connection is None:
         return text + " Test connection did not answer; see server.log."

@@ -191,13 +191,8 @@ def _audience(snapshot: Snapshot, facts: PinterestFacts, cohort: CohortFacts) ->
     elsewhere = _tags_of_other_accounts(snapshot, facts, tag_ids)
     missing = [t for t, a in held.items() if a is None and t not in elsewhere]
     parts = [
-        f"Tag ID {t}: audience {a.audience_id}"
-        + (
-            f" (in ad account {a.ad_account_id})"
-            if a.ad_account_id not in (None, facts.ad_account_id)
-            else ""
-        )
-        + f" is {a.status or 'of unknown state'}"
+        f"Tag ID {t} in ad account {a.ad_account_id or facts.ad_account_id}: "
+        f"audience {a.audience_id} is {a.status or 'of unknown state'}"
         + (f" with about {a.size:,} people" if a.size is not None else "")
         for t, a in held.items()
         if a is not None
@@ -208,7 +203,7 @@ def _audience(snapshot: Snapshot, facts: PinterestFacts, cohort: CohortFacts) ->
         "is kept in the Pinterest account that owns the tag"
         for t in elsewhere
     ]
-    evidence = f"In ad account {facts.ad_account_id}: " + "; ".join(parts) + "."
+    evidence = "; ".join(parts) + "."
 
     if missing and facts.audiences_error:
         return _check(
