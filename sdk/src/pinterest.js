@@ -70,17 +70,18 @@ export function pixelUrl(settings, tagId, code, id, now) {
 }
 
 /**
- * Runs `fn` while holding the cross-tab ledger lock where the browser has
- * Web Locks; elsewhere the caller's synchronous read-check-write of the ledger
- * is the guard.
+ * Runs `fn` while holding the cross-tab lock on the ledger of `sdkKey` where
+ * the browser has Web Locks; elsewhere the caller's synchronous
+ * read-check-write of the ledger is the guard. Each SDK key keeps its own
+ * ledger, so two workspaces on one site never wait for each other.
  */
-export function withLedgerLock(win, fn) {
+export function withLedgerLock(win, sdkKey, fn) {
   const locks = win.navigator && win.navigator.locks;
   let ran = false;
   if (!locks || !locks.request) return fn();
   // A lock refused (an opaque origin) must not cost the delivery.
   locks
-    .request("cohortcast:ledger", () => {
+    .request("cohortcast:" + sdkKey + ":ledger", () => {
       ran = true;
       fn();
     })

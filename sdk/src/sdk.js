@@ -125,6 +125,7 @@ export function createSdk(env) {
     const refreshMs = config.pinterest.refresh_seconds * 1000;
     withLedgerLock(
       win,
+      env.sdkKey,
       guard(warn, () => {
         const ledger = storage.get("ledger") || {};
         const due = duePixels(

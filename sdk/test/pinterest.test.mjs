@@ -188,7 +188,9 @@ test("Tag IDs and event names are URL-encoded", () => {
 function gatedLocks() {
   const waiting = [];
   return {
+    names: [],
     request(name, callback) {
+      this.names.push(name);
       return new Promise((resolve) => waiting.push(() => resolve(callback())));
     },
     async open() {
@@ -206,6 +208,31 @@ test("two tabs deciding at the same moment fire once, under the lock", async () 
   await locks.open();
 
   assert.equal(first.pixels.length + second.pixels.length, 1);
+});
+
+test("each SDK key's ledger has its own lock, so two workspaces never wait for each other", async () => {
+  const localStorage = memoryLocalStorage();
+  const locks = gatedLocks();
+  const first = await loadPage({
+    localStorage,
+    navigator: { locks },
+    sdkKey: "k1",
+  });
+  first.cc.track("Score");
+  const second = await loadPage({
+    localStorage,
+    navigator: { locks },
+    sdkKey: "k2",
+  });
+  second.cc.track("Score");
+  await locks.open();
+
+  assert.deepEqual([...new Set(locks.names)].sort(), [
+    "cohortcast:k1:ledger",
+    "cohortcast:k2:ledger",
+  ]);
+  assert.equal(first.pixels.length, 1);
+  assert.equal(second.pixels.length, 1);
 });
 
 test("a ledger entry no longer routed never spins the timer", async () => {
