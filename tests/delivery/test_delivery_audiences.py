@@ -61,6 +61,9 @@ def test_each_activated_cohort_gets_one_audience_with_its_size_and_status(
             "ad_account_id": AD_ACCOUNT,
             "size": 0,
             "status": "TOO_SMALL",
+            "customer_list_records": {"queued": 0, "sent": 0, "failed": 0},
+            "conversion_events": {"queued": 0, "sent": 0, "failed": 0},
+            "last_error": None,
         }
     ]
 

@@ -62,6 +62,29 @@ def test_each_cohort_counts_its_own_customer_list_records_and_events(
     assert by_code[travel].status == "TOO_SMALL"
 
 
+def test_the_audiences_api_counts_each_audiences_deliveries(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    visit: Visit,
+    deliverer: Deliverer,
+) -> None:
+    travel = activate("Travel", {"event": "Pageview"})
+    visit("v_1", email_sha256=EMAIL_SHA256)
+    visit("v_2", email_sha256=OTHER_EMAIL_SHA256)
+    asyncio.run(deliver_due(deliverer, START))
+    visit("v_3", email_sha256=EMAIL_SHA256)
+
+    response = api.get(f"/api/v1/integrations/{connected['id']}/audiences")
+
+    assert response.status_code == 200, response.text
+    (audience,) = response.json()
+    assert audience["cohort_code"] == travel
+    assert audience["customer_list_records"] == {"queued": 1, "sent": 2, "failed": 0}
+    assert audience["conversion_events"] == {"queued": 1, "sent": 2, "failed": 0}
+    assert audience["last_error"] is None
+
+
 def test_a_refused_batch_is_the_cohorts_last_error(
     connected: dict[str, Any],
     activate: Callable[..., str],

@@ -30,9 +30,19 @@ class ConnectionOut(BaseModel):
     detail: str
 
 
+class OutboxCountsOut(BaseModel):
+    """Items of one cohort in one ad account: waiting to go out, sent in the
+    last day, and refused by Pinterest (not retried)."""
+
+    queued: int
+    sent: int
+    failed: int
+
+
 class AudienceOut(BaseModel):
     """A VISITOR audience Pinterest holds for one routed cohort and Tag ID,
-    in the ad account that owns the Tag ID."""
+    in the ad account that owns the Tag ID, with what server-side delivery
+    sent that account for the cohort."""
 
     id: str
     name: str
@@ -41,6 +51,9 @@ class AudienceOut(BaseModel):
     ad_account_id: str
     size: int | None
     status: str | None
+    customer_list_records: OutboxCountsOut
+    conversion_events: OutboxCountsOut
+    last_error: str | None
 
 
 class DeliveryOut(BaseModel):
@@ -78,21 +91,33 @@ async def test_connection(
 
 @router.get("/{integration_id}/audiences")
 def list_audiences(integration_id: str, caller: CallerDep) -> list[AudienceOut]:
-    """The audiences of routed cohorts, as Pinterest last reported them."""
+    """The audiences of routed cohorts, as Pinterest last reported them, and
+    the cohort's customer-list records and Conversions API events."""
     with caller.store.read() as session:
-        integrations.get_integration(session, caller.workspace_id, integration_id)
+        integration = integrations.get_integration(
+            session, caller.workspace_id, integration_id
+        )
+        managed = overview.delivery_overview(session, integration).audiences
         return [
             AudienceOut(
-                id=row.audience_id,
-                name=row.name,
-                tag_id=row.tag_id,
-                cohort_code=row.cohort_code,
-                ad_account_id=row.ad_account_id,
-                size=row.size,
-                status=row.status,
+                id=audience.audience_id,
+                name=audience.name or "",
+                tag_id=audience.tag_id,
+                cohort_code=audience.cohort_code,
+                ad_account_id=audience.ad_account_id or "",
+                size=audience.size,
+                status=audience.status,
+                customer_list_records=_counts(audience.delivery.customer_list),
+                conversion_events=_counts(audience.delivery.conversions),
+                last_error=audience.delivery.last_error,
             )
-            for row in overview.stored_audiences(session, integration_id)
+            for audience in sorted(managed, key=lambda a: (a.tag_id, a.cohort_code))
+            if audience.audience_id is not None
         ]
+
+
+def _counts(counts: overview.OutboxCounts) -> OutboxCountsOut:
+    return OutboxCountsOut(queued=counts.queued, sent=counts.sent, failed=counts.failed)
 
 
 @router.get("/{integration_id}/deliveries")
