@@ -20,7 +20,9 @@ from cohortcast.pinterest.ads import (
     create_audience,
     visitor_audience,
 )
-from cohortcast.pinterest.sandbox import DEFAULT_TOKEN
+from cohortcast.pinterest.sandbox import DEFAULT_TOKEN, Fault
+from cohortcast.store.database import Store
+from cohortcast.store.delivery_models import PinterestCredentials
 from sandbox_server import Sandbox
 
 
@@ -276,3 +278,52 @@ def test_a_shorter_refresh_setting_reads_pinterest_again_sooner(
 
     assert early.audience_syncs == 0
     assert due.audience_syncs == 1
+
+
+def test_another_account_that_refuses_its_tags_is_skipped_not_retried(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    deliverer: Deliverer,
+    sandbox: Sandbox,
+    store: Store,
+) -> None:
+    activate("Travel")
+    cohort_id = api.get("/api/v1/cohorts").json()[0]["id"]
+    route(api, SECOND_ACCOUNT_TAG, [cohort_id])
+    tags = f"/v5/ad_accounts/{SECOND_ACCOUNT}/conversion_tags"
+    sandbox.state.faults.add(Fault(tags, status=403))
+
+    asyncio.run(deliver_due(deliverer, START))
+
+    assert len(audiences_in(sandbox, AD_ACCOUNT)) == 1
+    assert audiences_in(sandbox, SECOND_ACCOUNT) == []
+    assert [row["tag_id"] for row in audiences_api(api, connected)] == [TAG_ID]
+    with store.read() as session:
+        credentials = session.get(PinterestCredentials, connected["id"])
+        assert credentials is not None
+        assert credentials.audiences_error is None
+        assert credentials.audiences_sync_attempts == 0
+
+
+def test_a_busy_pinterest_while_searching_other_accounts_retries_the_sync(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    deliverer: Deliverer,
+    sandbox: Sandbox,
+) -> None:
+    activate("Travel")
+    cohort_id = api.get("/api/v1/cohorts").json()[0]["id"]
+    route(api, SECOND_ACCOUNT_TAG, [cohort_id])
+    tags = f"/v5/ad_accounts/{SECOND_ACCOUNT}/conversion_tags"
+    sandbox.state.faults.add(Fault(tags, status=503))
+
+    asyncio.run(deliver_due(deliverer, START))
+    held_first = audiences_in(sandbox, SECOND_ACCOUNT)
+    retried = asyncio.run(deliver_due(deliverer, START + 10 * 60_000))
+
+    assert held_first == []
+    assert len(audiences_in(sandbox, AD_ACCOUNT)) == 1
+    assert retried.audience_syncs == 1
+    assert len(audiences_in(sandbox, SECOND_ACCOUNT)) == 1

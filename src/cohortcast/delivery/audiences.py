@@ -199,9 +199,11 @@ async def _exchange(
     request: ApiRequest[R],
     *,
     items: int,
+    required: bool = True,
 ) -> R | None:
-    """Send one request of this sync and log it; None (and ``sync.error``
-    set) when it failed."""
+    """Send one request of this sync and log it; None when it failed, and
+    then ``sync.error`` is set unless the request was not ``required`` and
+    the error is not worth retrying."""
     answer, exchange = await attempt(
         client,
         request,
@@ -212,7 +214,8 @@ async def _exchange(
     )
     sync.exchanges.append(exchange)
     if exchange.error is not None:
-        sync.error = exchange.error
+        if required or exchange.error.retryable:
+            sync.error = exchange.error
         return None
     return answer
 
@@ -251,20 +254,35 @@ async def _find_owners(
     for account in ordered[:MAX_ACCOUNTS_SEARCHED]:
         if not unplaced:
             break
-        found = await _tag_ids_of(context, target.in_account(account), client, sync)
+        found = await _tag_ids_of(
+            context, target.in_account(account), client, sync, required=False
+        )
         if found is None:
-            break
+            if sync.error is not None:
+                break  # Pinterest is busy or down: try the whole sync again.
+            continue  # This account does not let the token read its tags.
         owners.tags.update((tag_id, account) for tag_id in unplaced & found)
         unplaced -= found
     return owners
 
 
 async def _tag_ids_of(
-    context: SendContext, target: DeliveryTarget, client: AdsClient, sync: AudienceSync
+    context: SendContext,
+    target: DeliveryTarget,
+    client: AdsClient,
+    sync: AudienceSync,
+    *,
+    required: bool = True,
 ) -> set[str] | None:
-    """The Tag IDs of the ad account's conversion tags, or None on failure."""
+    """The Tag IDs of the ad account's conversion tags, or None on failure.
+
+    Not ``required`` (another account, shared with the token's user in a role
+    that may not read tags), only a retryable failure fails the sync.
+    """
     request = list_conversion_tags(target.ad_account_id)
-    tags = await _exchange(context, target, client, sync, request, items=0)
+    tags = await _exchange(
+        context, target, client, sync, request, items=0, required=required
+    )
     return None if tags is None else {tag.id for tag in tags.items}
 
 
