@@ -85,6 +85,14 @@ def route(api: TestClient, tag_id: str, cohort_ids: list[str]) -> str:
     return activation_id
 
 
+def travel_to_both_accounts(api: TestClient, activate: Callable[..., str]) -> str:
+    """Travel, toggled on for the default Tag ID and routed to the second
+    account's; its activation id there."""
+    activate("Travel")
+    cohort_id = api.get("/api/v1/cohorts").json()[0]["id"]
+    return route(api, SECOND_ACCOUNT_TAG, [cohort_id])
+
+
 def audiences_in(sandbox: Sandbox, account: str) -> list[tuple[str, str]]:
     """(Tag ID, name) of the account's live audiences."""
     return sorted(
@@ -147,9 +155,7 @@ def test_unrouting_another_accounts_tag_id_archives_its_audience_there_only(
     sandbox: Sandbox,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    activate("Travel")
-    cohort_id = api.get("/api/v1/cohorts").json()[0]["id"]
-    activation_id = route(api, SECOND_ACCOUNT_TAG, [cohort_id])
+    activation_id = travel_to_both_accounts(api, activate)
     # Another publisher's cohort audience on another Tag ID of the shared
     # account: not this workspace's to archive.
     account = sandbox.state.accounts[SECOND_ACCOUNT]
@@ -288,9 +294,7 @@ def test_another_account_that_refuses_its_tags_is_skipped_not_retried(
     sandbox: Sandbox,
     store: Store,
 ) -> None:
-    activate("Travel")
-    cohort_id = api.get("/api/v1/cohorts").json()[0]["id"]
-    route(api, SECOND_ACCOUNT_TAG, [cohort_id])
+    travel_to_both_accounts(api, activate)
     tags = f"/v5/ad_accounts/{SECOND_ACCOUNT}/conversion_tags"
     sandbox.state.faults.add(Fault(tags, status=403))
 
@@ -313,9 +317,7 @@ def test_a_busy_pinterest_while_searching_other_accounts_retries_the_sync(
     deliverer: Deliverer,
     sandbox: Sandbox,
 ) -> None:
-    activate("Travel")
-    cohort_id = api.get("/api/v1/cohorts").json()[0]["id"]
-    route(api, SECOND_ACCOUNT_TAG, [cohort_id])
+    travel_to_both_accounts(api, activate)
     tags = f"/v5/ad_accounts/{SECOND_ACCOUNT}/conversion_tags"
     sandbox.state.faults.add(Fault(tags, status=503))
 

@@ -110,21 +110,22 @@ SECOND_ACCOUNT_TAG = "2619573804216"
 UNREACHABLE_TAG = "2612345678999"  # owned by an account the token may not use
 
 
+def route(api: TestClient, tag_id: str, cohort_id: str) -> None:
+    """Send the cohort to ``tag_id`` too, through a new activation."""
+    routed = api.post(
+        "/api/v1/activations",
+        json={"integration": "pinterest", "tag_id": tag_id, "cohort_ids": [cohort_id]},
+    )
+    assert routed.status_code == 201, routed.text
+
+
 def route_new_cohort(api: TestClient, name: str, tag_id: str) -> str:
     """A new cohort sent only to ``tag_id``; its code."""
     created = api.post(
         "/api/v1/cohorts", json={"name": name, "definition": {"event": "Pageview"}}
     )
     assert created.status_code == 201, created.text
-    routed = api.post(
-        "/api/v1/activations",
-        json={
-            "integration": "pinterest",
-            "tag_id": tag_id,
-            "cohort_ids": [created.json()["id"]],
-        },
-    )
-    assert routed.status_code == 201, routed.text
+    route(api, tag_id, created.json()["id"])
     code: str = created.json()["code"]
     return code
 
@@ -173,16 +174,7 @@ def test_a_cohort_sent_to_two_accounts_reaches_each_once(
     sandbox: Sandbox,
 ) -> None:
     travel = activate("Travel")
-    cohort_id = api.get("/api/v1/cohorts").json()[0]["id"]
-    routed = api.post(
-        "/api/v1/activations",
-        json={
-            "integration": "pinterest",
-            "tag_id": SECOND_ACCOUNT_TAG,
-            "cohort_ids": [cohort_id],
-        },
-    )
-    assert routed.status_code == 201, routed.text
+    route(api, SECOND_ACCOUNT_TAG, api.get("/api/v1/cohorts").json()[0]["id"])
     deliver(deliverer)
 
     visit("v_known", email_sha256=EMAIL_SHA256)
