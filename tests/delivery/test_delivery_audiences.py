@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from cohortcast.delivery.audiences import REFRESH_MS
 from cohortcast.delivery.worker import Deliverer, deliver_due
+from cohortcast.diagnostics._pinterest_facts import stored_pinterest_facts
 from cohortcast.pinterest.ads import (
     AdsClient,
     CohortAudience,
@@ -329,3 +330,28 @@ def test_a_busy_pinterest_while_searching_other_accounts_retries_the_sync(
     assert len(audiences_in(sandbox, AD_ACCOUNT)) == 1
     assert retried.audience_syncs == 1
     assert len(audiences_in(sandbox, SECOND_ACCOUNT)) == 1
+
+
+def test_a_sync_keeps_the_ad_accounts_tag_ids_for_the_checks_until_it_changes(
+    api: TestClient,
+    connected: dict[str, Any],
+    activate: Callable[..., str],
+    deliverer: Deliverer,
+    store: Store,
+) -> None:
+    activate("Travel")
+    asyncio.run(deliver_due(deliverer, START))
+    with store.read() as session:
+        synced = stored_pinterest_facts(session, connected["id"])
+
+    api.patch(
+        f"/api/v1/integrations/{connected['id']}",
+        json={"ad_account_id": SECOND_ACCOUNT},
+    )
+    with store.read() as session:
+        changed = stored_pinterest_facts(session, connected["id"])
+
+    assert synced is not None
+    assert synced.conversion_tag_ids == (TAG_ID,)
+    assert changed is not None
+    assert changed.conversion_tag_ids == ()

@@ -60,6 +60,8 @@ def test_0005_remakes_audiences_and_lists_with_their_account_and_resyncs(
 
     columns = inspect(engine).get_columns("pinterest_audiences")
     assert "ad_account_id" in [column["name"] for column in columns]
+    kept = inspect(engine).get_columns("pinterest_credentials")
+    assert "conversion_tag_ids" in [column["name"] for column in kept]
     keys = inspect(engine).get_pk_constraint("pinterest_customer_lists")
     assert keys["constrained_columns"] == [
         "integration_id",
@@ -76,4 +78,6 @@ def test_0005_remakes_audiences_and_lists_with_their_account_and_resyncs(
 
     columns = inspect(engine).get_columns("pinterest_audiences")
     assert "ad_account_id" not in [column["name"] for column in columns]
+    kept = inspect(engine).get_columns("pinterest_credentials")
+    assert "conversion_tag_ids" not in [column["name"] for column in kept]
     engine.dispose()

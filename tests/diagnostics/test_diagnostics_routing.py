@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from diagnostics_helpers import OTHER_TAG_ID, TAG_ID, Site, only
 
+from cohortcast.diagnostics._facts import PinterestFacts
 from cohortcast.diagnostics._typos import edit_distance, likely_typos
 
 
@@ -93,3 +94,17 @@ def test_likely_typos_pairs_tag_ids_one_or_two_edits_apart() -> None:
         ("2612345678901", "2612345679810", 2),
         ("2612345678910", "2612345679810", 1),
     ]
+
+
+def test_a_tag_id_one_character_off_an_ad_account_tag_is_a_likely_typo(
+    site: Site,
+) -> None:
+    site.healthy()
+    real = TAG_ID[:-1] + ("2" if TAG_ID[-1] != "2" else "3")
+    facts = PinterestFacts(ad_account_id="549755885175", conversion_tag_ids=(real,))
+
+    check = only(site.report(pinterest=facts), "routing.typos")
+
+    assert check.status == "warning"
+    assert f"{real} (a conversion tag of the ad account)" in check.evidence
+    assert f"{TAG_ID} (the default" in check.evidence

@@ -80,6 +80,8 @@ class _Owners:
     """Which ad account owns each routed Tag ID the sync could place."""
 
     primary: str
+    # The Tag IDs of the integration's own ad account.
+    own: set[str] = field(default_factory=set)
     tags: dict[str, str] = field(default_factory=dict)
     # The other ad accounts the token may use; None when listing them failed.
     reachable: set[str] | None = None
@@ -240,7 +242,7 @@ async def _find_owners(
     own = await _tag_ids_of(context, target, client, sync)
     if own is None:
         return None
-    owners = _Owners(primary)
+    owners = _Owners(primary, own)
     routed = {cohort.tag_id for cohort in wanted.cohorts}
     owners.tags = dict.fromkeys(routed & own, primary)
     unplaced = routed - own
@@ -332,6 +334,8 @@ def _record(
     now = context.clock()
     with context.store.transaction() as session:
         credentials = find_credentials(session, target.integration_id)
+        if owners is not None:
+            credentials.conversion_tag_ids = sorted(owners.own)
         if owners is not None and owners.primary in held:
             _store_mapping(session, target, wanted, owners, held, now)
         if sync.error is not None:

@@ -123,6 +123,7 @@ def save_credentials(
     row.connection_result = None
     row.connection_detail = None
     row.audiences_synced_version = None
+    row.conversion_tag_ids = None
     row.audiences_next_sync_at = 0
     row.audiences_sync_attempts = 0
     row.updated_at = now

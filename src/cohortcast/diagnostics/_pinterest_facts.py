@@ -2,8 +2,9 @@
 
 The page and ``cohortcast doctor`` never call Pinterest themselves: the
 delivery worker keeps the audiences' states (read with the Audiences page's
-own :func:`~cohortcast.delivery.overview.stored_audiences`), and "Test
-connection" keeps whether the Tag ID belongs to the ad account.
+own :func:`~cohortcast.delivery.overview.stored_audiences`) and the ad
+account's Tag IDs, and "Test connection" keeps whether the Tag ID belongs
+to the ad account.
 """
 
 from __future__ import annotations
@@ -40,4 +41,5 @@ def stored_pinterest_facts(
         audiences_error=credentials.audiences_error,
         audiences_synced_version=credentials.audiences_synced_version,
         audiences=audiences,
+        conversion_tag_ids=tuple(credentials.conversion_tag_ids or ()),
     )

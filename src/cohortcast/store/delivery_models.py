@@ -38,6 +38,8 @@ class PinterestCredentials(Base):
     audiences_next_sync_at: Mapped[int] = mapped_column(BigInteger, default=0)
     audiences_sync_attempts: Mapped[int] = mapped_column(Integer, default=0)
     audiences_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The ad account's Tag IDs, as the last audience sync read them.
+    conversion_tag_ids: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     updated_at: Mapped[int] = mapped_column(BigInteger)
 
 

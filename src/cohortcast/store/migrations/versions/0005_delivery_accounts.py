@@ -1,5 +1,6 @@
 """Audiences and customer lists name the ad account that holds them, so one
-token can deliver to every ad account that owns a routed Tag ID.
+token can deliver to every ad account that owns a routed Tag ID; the
+credentials keep the Tag IDs of their own ad account.
 
 Both tables only remember what Pinterest holds: the next audience sync
 stores the audiences again (every integration is marked to sync at once) and
@@ -72,8 +73,14 @@ def _remake(*, with_account: bool) -> None:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("pinterest_credentials") as credentials:
+        credentials.add_column(
+            sa.Column("conversion_tag_ids", sa.JSON(), nullable=True)
+        )
     _remake(with_account=True)
 
 
 def downgrade() -> None:
     _remake(with_account=False)
+    with op.batch_alter_table("pinterest_credentials") as credentials:
+        credentials.drop_column("conversion_tag_ids")
