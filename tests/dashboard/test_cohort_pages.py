@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from dashboard_pages import TAG_ID, PostForm, errors_on, flash_on
@@ -261,3 +262,57 @@ def test_the_size_is_shown_once_known(
     assert "not known yet" in before.text
     assert "1 visitor " in after.text
     assert "Pinterest targets audiences of 100 or more" in after.text
+
+
+def _collect_pageviews(client: TestClient, store: Store, sections: list[str]) -> None:
+    """One visitor per section, each with one page view of it, just now."""
+    with store.read() as session:
+        sdk_key = workspaces.get_default_workspace(session).sdk_key
+    now = int(time.time() * 1000)
+    for number, section in enumerate(sections):
+        event = {
+            "id": f"e{number}",
+            "name": "Pageview",
+            "time": now - 1000,
+            "properties": {"category": section},
+        }
+        answer = client.post(
+            f"/collect/v1/{sdk_key}/events",
+            json={"visitor_id": f"v_{number}", "events": [event]},
+        )
+        assert answer.status_code == 200, answer.text
+
+
+def test_estimate_size_predicts_from_collected_events_and_saves_nothing(
+    dashboard: TestClient, post_form: PostForm, store: Store
+) -> None:
+    _collect_pageviews(dashboard, store, ["travel", "travel", "food"])
+    once = {**TRAVEL, "c0-count": "1", "action": "estimate"}
+
+    page = post_form(NEW, NEW, **once)
+
+    assert page.status_code == 200
+    assert "About 2 visitors</strong> would be in this cohort now, of 3" in page.text
+    assert "Pinterest targets audiences of 100 people or more." in page.text
+    assert 'value="travel"' in page.text  # the form is kept as typed
+    with store.read() as session:
+        workspace_id = workspaces.get_default_workspace(session).id
+        assert cohorts.list_cohorts(session, workspace_id) == []
+
+
+def test_estimate_size_of_a_bad_definition_marks_the_field(
+    post_form: PostForm,
+) -> None:
+    bad = post_form(
+        NEW,
+        NEW,
+        name="",
+        mode="json",
+        definition_json=json.dumps({"event": "Pageview", "within": {"weeks": 2}}),
+        action="estimate",
+    )
+
+    assert bad.status_code == 422
+    assert "The size could not be estimated" in bad.text
+    assert "&#39;weeks&#39; is not a window unit" in errors_on(bad)[1]
+    assert "would be in this cohort now" not in bad.text

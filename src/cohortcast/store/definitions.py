@@ -23,7 +23,7 @@ def check_definitions(definitions: Mapping[str, object], edited_code: str) -> No
     try:
         CohortSet.compile(definitions)
     except DefinitionError as error:
-        raise _invalid(error, edited_code) from error
+        raise invalid_definition(error, edited_code) from error
 
 
 def referencing_codes(definitions: Mapping[str, object], code: str) -> list[str]:
@@ -43,7 +43,9 @@ def references_of(definition: object) -> frozenset[str]:
         return frozenset()
 
 
-def _invalid(error: DefinitionError, edited_code: str) -> InvalidValueError:
+def invalid_definition(error: DefinitionError, edited_code: str) -> InvalidValueError:
+    """``error``, met compiling a set after ``edited_code`` changed, as an
+    error about that cohort's own definition (see :func:`check_definitions`)."""
     own_prefix = f"cohorts.{edited_code}."
     message = str(error)
     if error.path.startswith(own_prefix):

@@ -19,7 +19,7 @@ from cohortcast.collection.server_events import ingest_server_events
 from cohortcast.collection.sizes import PREVIEW_CODE, predict_size
 from cohortcast.collection.validation import BatchError
 from cohortcast.engine import DefinitionError
-from cohortcast.store.errors import InvalidValueError
+from cohortcast.store.definitions import invalid_definition
 from cohortcast.web.api.auth import CallerDep
 from cohortcast.web.api.schemas import RequestBody
 
@@ -127,8 +127,7 @@ def preview_cohort(
             )
         except DefinitionError as error:
             # The engine names the previewed definition by its temporary code.
-            detail = str(error).replace(f"cohorts.{PREVIEW_CODE}.", "", 1)
-            raise InvalidValueError(detail) from None
+            raise invalid_definition(error, PREVIEW_CODE) from None
     return PreviewAnswer(
         predicted_size=found.predicted_size,
         profiles_scanned=found.profiles_scanned,

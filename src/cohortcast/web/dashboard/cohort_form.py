@@ -1,9 +1,11 @@
 """Creating and editing a cohort: the builder, the JSON editor, and saving.
 
-The form posts back to itself with an ``action``: ``save``, or a builder step
-(add or remove a condition, add a filter row, switch to JSON and back). The
-steps only re-render the form, so the builder works without JavaScript.
-Saving goes through the store, where the engine validates the definition.
+The form posts back to itself with an ``action``: ``save``, ``estimate``
+(predict the size from the last 30 days of collected events, as ``POST
+/api/v1/cohorts/preview`` does), or a builder step (add or remove a
+condition, add a filter row, switch to JSON and back). The steps only
+re-render the form, so the builder works without JavaScript. Saving goes
+through the store, where the engine validates the definition.
 """
 
 from __future__ import annotations
@@ -13,7 +15,16 @@ from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Request, Response
 
+from cohortcast.collection.ingest import Collector
+from cohortcast.collection.sizes import (
+    PREVIEW_CODE,
+    PREVIEW_MAX_EVENTS,
+    Prediction,
+    predict_size,
+)
+from cohortcast.engine import DefinitionError
 from cohortcast.store import cohorts
+from cohortcast.store.definitions import invalid_definition
 from cohortcast.store.errors import InvalidValueError
 from cohortcast.web.dashboard.cohort_builder import (
     COUNT_OPS,
@@ -55,6 +66,8 @@ class CohortForm:
     builder: Builder = field(default_factory=Builder)
     definition_json: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    estimating: bool = False
+    estimate: Prediction | None = None
 
 
 @router.get("/cohorts/new")
@@ -103,6 +116,10 @@ def _submit(
         definition_json=fields.get("definition_json", ""),
     )
     action = fields.get("action", "save")
+    if action == "estimate":
+        _estimate(request, submission.viewer, form)
+        status = 422 if form.errors else 200
+        return _render(request, submission.viewer, form, cohort_id, status=status)
     if action != "save":
         _apply_step(form, action)
         return _render(request, submission.viewer, form, cohort_id)
@@ -117,6 +134,23 @@ def _submit(
         return _render(request, submission.viewer, form, cohort_id, status=422)
     verb = "created" if cohort_id is None else "saved"
     return redirect(request, f"/cohorts/{saved_id}", f"Cohort {code} {verb}.")
+
+
+def _estimate(request: Request, viewer: Viewer, form: CohortForm) -> None:
+    """Predict the size of the definition as typed, or mark what is wrong."""
+    form.estimating = True
+    definition = _definition(form)
+    if form.errors:
+        return
+    collector: Collector = request.app.state.collector
+    with store_of(request).read() as session:
+        try:
+            form.estimate = predict_size(
+                session, viewer.workspace_id, definition, collector.clock()
+            )
+        except DefinitionError as error:
+            invalid = invalid_definition(error, PREVIEW_CODE)
+            form.errors[_error_place(form, invalid.path)] = str(invalid)
 
 
 def _apply_step(form: CohortForm, action: str) -> None:
@@ -213,4 +247,5 @@ def _render(
         filter_ops=FILTER_OPS,
         count_ops=COUNT_OPS,
         window_units=WINDOW_UNITS,
+        max_preview_events=PREVIEW_MAX_EVENTS,
     )
