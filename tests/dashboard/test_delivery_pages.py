@@ -287,6 +287,8 @@ def test_an_audience_in_another_ad_account_names_that_account(
 
     rows = rows_of(dashboard.get(AUDIENCES).text)
 
+    page = dashboard.get(AUDIENCES).text
+    assert "(sent: in the last day; in every ad account below)" in page
     assert f"{OTHER_TAG_ID} in ad account 549755885176" in rows[1]
     assert "Ready" in rows[1]
     assert "321" in rows[1]
