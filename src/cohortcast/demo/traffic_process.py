@@ -24,6 +24,7 @@ from cohortcast.demo.traffic import TrafficPlan, TrafficStats
 logger = logging.getLogger(__name__)
 
 STOP_TIMEOUT_SECONDS = 10.0
+EXIT_GRACE_SECONDS = 5.0
 
 
 class TrafficProcess:
@@ -54,6 +55,10 @@ class TrafficProcess:
         stopping = asyncio.create_task(stop.wait())
         try:
             await asyncio.wait({reading, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if reading.done():
+                # Its output ended: the traffic is over and the child exiting.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(child.wait(), timeout=EXIT_GRACE_SECONDS)
         finally:
             stopping.cancel()
             await _stop_child(child)
@@ -75,8 +80,11 @@ async def _read_counters(
 
 async def _stop_child(child: asyncio.subprocess.Process) -> None:
     if child.returncode is None:
+        # os.kill, not child.send_signal: that polls the child first, and a
+        # poll that reaps a child just exiting leaves asyncio's watcher
+        # nothing to wait for, so it reports exit status 255.
         with contextlib.suppress(ProcessLookupError):
-            child.send_signal(signal.SIGTERM)
+            os.kill(child.pid, signal.SIGTERM)
     try:
         await asyncio.wait_for(child.wait(), timeout=STOP_TIMEOUT_SECONDS)
     except TimeoutError:
