@@ -235,15 +235,20 @@ def test_an_audience_shows_pinterests_status_size_and_what_was_sent(
     assert f"GET /api/v1/integrations/{world.integration_id}/audiences" in page.text
 
 
-def test_a_routed_cohort_without_an_audience_says_why(
-    store: Store, settings: Settings, dashboard: TestClient
-) -> None:
-    world = add_pinterest(store, settings, credentials=True)
+def route_to_other_tag_id(store: Store, world: World) -> None:
+    """Send the world's cohort to :data:`OTHER_TAG_ID` too."""
     with store.transaction() as session:
         workspace = workspaces.get_default_workspace(session)
         activations.create_activation(
             session, workspace.id, OTHER_TAG_ID, [world.cohort_id]
         )
+
+
+def test_a_routed_cohort_without_an_audience_says_why(
+    store: Store, settings: Settings, dashboard: TestClient
+) -> None:
+    world = add_pinterest(store, settings, credentials=True)
+    route_to_other_tag_id(store, world)
 
     before_sync = rows_of(dashboard.get(AUDIENCES).text)
     mark_synced(store, world)
@@ -264,11 +269,7 @@ def test_an_audience_in_another_ad_account_names_that_account(
     store: Store, settings: Settings, dashboard: TestClient
 ) -> None:
     world = add_pinterest(store, settings, credentials=True)
-    with store.transaction() as session:
-        workspace = workspaces.get_default_workspace(session)
-        activations.create_activation(
-            session, workspace.id, OTHER_TAG_ID, [world.cohort_id]
-        )
+    route_to_other_tag_id(store, world)
     mark_synced(store, world)
     with store.transaction() as session:
         session.add(
