@@ -83,7 +83,8 @@ class _Owners:
     # The Tag IDs of the integration's own ad account.
     own: set[str] = field(default_factory=set)
     tags: dict[str, str] = field(default_factory=dict)
-    # The other ad accounts the token may use; None when listing them failed.
+    # The other ad accounts the token may use; None when they were not
+    # listed (no need) or listing them failed.
     reachable: set[str] | None = None
 
     def accounts(self, wanted: _Wanted) -> dict[str, set[str]]:
