@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cohortcast.collection.cohort_sets import enabled_definitions
-from cohortcast.engine import CohortSet, Event
+from cohortcast.engine import CohortSet, DefinitionError, Event
 from cohortcast.store.collection_models import CollectedEvent, Membership, Profile
+from cohortcast.store.definitions import invalid_definition
 
 PREVIEW_WINDOW_DAYS = 30
 # Bounds on the work of one preview, so a request never scans without end.
@@ -75,7 +76,8 @@ def predict_size(
     """Evaluate ``definition`` (with the workspace's cohorts, which it may
     refer to) for every profile over the last 30 days of stored events.
 
-    Raises ``DefinitionError``. Stops after ``max_events`` events
+    Raises :class:`InvalidValueError` naming the place inside ``definition``
+    (``definition.within: ...``). Stops after ``max_events`` events
     (``complete`` is then False and the size counts the profiles seen).
     """
     cohorts = _with_preview(session, workspace_id, definition)
@@ -130,4 +132,7 @@ def _with_preview(session: Session, workspace_id: str, definition: object) -> Co
     cohort has (theirs are letters and digits)."""
     definitions = enabled_definitions(session, workspace_id)
     definitions[PREVIEW_CODE] = definition
-    return CohortSet.compile(definitions)
+    try:
+        return CohortSet.compile(definitions)
+    except DefinitionError as error:
+        raise invalid_definition(error, PREVIEW_CODE) from None

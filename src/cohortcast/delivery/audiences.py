@@ -93,8 +93,8 @@ class _Owners:
         for tag_id, account in self.tags.items():
             managed.setdefault(account, set()).add(tag_id)
         for account, tag_ids in wanted.stored.items():
-            if account == self.primary or account in managed:
-                managed.setdefault(account, set()).update(tag_ids)
+            if account in managed:
+                managed[account] |= tag_ids
             elif self.reachable is not None and account in self.reachable:
                 managed[account] = set(tag_ids)
         return managed
@@ -243,9 +243,8 @@ async def _find_owners(
     own = await _tag_ids_of(context, target, client, sync)
     if own is None:
         return None
-    owners = _Owners(primary, own)
     routed = {cohort.tag_id for cohort in wanted.cohorts}
-    owners.tags = dict.fromkeys(routed & own, primary)
+    owners = _Owners(primary, own, dict.fromkeys(routed & own, primary))
     unplaced = routed - own
     if not unplaced and set(wanted.stored) <= {primary}:
         return owners

@@ -16,10 +16,8 @@ from starlette.concurrency import run_in_threadpool
 
 from cohortcast.collection.ingest import Collector
 from cohortcast.collection.server_events import ingest_server_events
-from cohortcast.collection.sizes import PREVIEW_CODE, predict_size
+from cohortcast.collection.sizes import predict_size
 from cohortcast.collection.validation import BatchError
-from cohortcast.engine import DefinitionError
-from cohortcast.store.definitions import invalid_definition
 from cohortcast.web.api.auth import CallerDep
 from cohortcast.web.api.schemas import RequestBody
 
@@ -121,13 +119,9 @@ def preview_cohort(
     evaluated over the last 30 days of collected events."""
     collector: Collector = request.app.state.collector
     with caller.store.read() as session:
-        try:
-            found = predict_size(
-                session, caller.workspace_id, body.definition, collector.clock()
-            )
-        except DefinitionError as error:
-            # The engine names the previewed definition by its temporary code.
-            raise invalid_definition(error, PREVIEW_CODE) from None
+        found = predict_size(
+            session, caller.workspace_id, body.definition, collector.clock()
+        )
     return PreviewAnswer(
         predicted_size=found.predicted_size,
         profiles_scanned=found.profiles_scanned,

@@ -16,15 +16,8 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, Request, Response
 
 from cohortcast.collection.ingest import Collector
-from cohortcast.collection.sizes import (
-    PREVIEW_CODE,
-    PREVIEW_MAX_EVENTS,
-    Prediction,
-    predict_size,
-)
-from cohortcast.engine import DefinitionError
+from cohortcast.collection.sizes import PREVIEW_MAX_EVENTS, Prediction, predict_size
 from cohortcast.store import cohorts
-from cohortcast.store.definitions import invalid_definition
 from cohortcast.store.errors import InvalidValueError
 from cohortcast.web.dashboard.cohort_builder import (
     COUNT_OPS,
@@ -148,9 +141,8 @@ def _estimate(request: Request, viewer: Viewer, form: CohortForm) -> None:
             form.estimate = predict_size(
                 session, viewer.workspace_id, definition, collector.clock()
             )
-        except DefinitionError as error:
-            invalid = invalid_definition(error, PREVIEW_CODE)
-            form.errors[_error_place(form, invalid.path)] = str(invalid)
+        except InvalidValueError as error:
+            form.errors[_error_place(form, error.path)] = str(error)
 
 
 def _apply_step(form: CohortForm, action: str) -> None:
