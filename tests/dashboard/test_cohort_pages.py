@@ -316,3 +316,17 @@ def test_estimate_size_of_a_bad_definition_marks_the_field(
     assert "The size could not be estimated" in bad.text
     assert "&#39;weeks&#39; is not a window unit" in errors_on(bad)[1]
     assert "would be in this cohort now" not in bad.text
+
+
+@pytest.mark.parametrize("action", ["save", "estimate"])
+def test_json_nested_beyond_reading_is_an_error_not_a_crash(
+    post_form: PostForm, action: str
+) -> None:
+    hostile = "[" * 5000 + "]" * 5000
+
+    page = post_form(
+        NEW, NEW, name="X", mode="json", definition_json=hostile, action=action
+    )
+
+    assert page.status_code == 422
+    assert "nests too deeply to read" in errors_on(page)[1]

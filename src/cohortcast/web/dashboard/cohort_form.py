@@ -178,6 +178,12 @@ def _definition(form: CohortForm) -> object:
             f"column {error.colno})."
         )
         return None
+    except RecursionError:
+        form.errors["definition_json"] = (
+            "definition: this JSON nests too deeply to read; definitions have a "
+            "nesting limit (see docs/cohorts.md)."
+        )
+        return None
     return parsed
 
 
