@@ -318,6 +318,16 @@ def test_estimate_size_of_a_bad_definition_marks_the_field(
     assert "would be in this cohort now" not in bad.text
 
 
+def test_estimate_size_without_events_says_there_is_nothing_to_count(
+    post_form: PostForm,
+) -> None:
+    page = post_form(NEW, NEW, **{**TRAVEL, "action": "estimate"})
+
+    assert page.status_code == 200
+    assert "No events were collected in the last 30 days" in page.text
+    assert "would be in this cohort now" not in page.text
+
+
 @pytest.mark.parametrize("action", ["save", "estimate"])
 def test_json_nested_beyond_reading_is_an_error_not_a_crash(
     post_form: PostForm, action: str
